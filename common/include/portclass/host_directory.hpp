@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// HostDirectory: per-address HostProfiles fed packet by packet.
+//
+// The one place that turns a packet's facts into observations of its two
+// hosts, shared by the command line (libpcap) and the Wireshark plugin, so
+// both see a capture the same way. It keeps no per-flow state: each packet is
+// judged on its own (SYN, SYN+ACK, or the port heuristic), which keeps memory
+// bounded by the number of hosts and makes directories of two halves of a
+// capture merge into the directory of the whole.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+
+#include "portclass/address.hpp"
+#include "portclass/client_side.hpp"
+#include "portclass/host_profile.hpp"
+#include "portclass/knowledge.hpp"
+
+namespace portclass {
+
+struct PacketFacts {
+  IpAddress src;
+  IpAddress dst;
+  Transport transport = Transport::tcp;
+  Port src_port = 0;
+  Port dst_port = 0;
+  std::uint8_t ttl = 0;  // IPv4 TTL or IPv6 hop limit
+  TcpFlags tcp;          // ignored for UDP
+  std::string_view syn_options;  // option layout of a SYN ("M,S,T,N,W"), else empty
+  Timestamp when = 0;
+};
+
+class HostDirectory {
+ public:
+  using Map = std::unordered_map<IpAddress, HostProfile, IpAddressHash>;
+
+  // Heuristic decisions below this confidence do not attribute ports.
+  static constexpr double kMinAttributionConfidence = 0.6;
+
+  explicit HostDirectory(const PortKnowledge& knowledge) : knowledge_(&knowledge) {}
+
+  ClientDecision observe(const PacketFacts& packet);
+  void merge(const HostDirectory& other);
+  void merge(const IpAddress& address, const HostProfile& profile);
+
+  const HostProfile* find(const IpAddress& address) const;
+  const Map& hosts() const noexcept { return hosts_; }
+  std::size_t size() const noexcept { return hosts_.size(); }
+  const PortKnowledge& knowledge() const noexcept { return *knowledge_; }
+
+ private:
+  const PortKnowledge* knowledge_;
+  Map hosts_;
+};
+
+}  // namespace portclass

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// HostProfile: the accumulated observations of one address.
+//
+// Contract:
+//  - Memory is bounded per host (at most a few DistinctPorts bitmaps and small
+//    maps) however many packets are added.
+//  - merge() is commutative and, for parts that do not overlap in time, exact:
+//    profile(A).merge(profile(B)) == profile(A+B). So profiles from many
+//    sensors or from the pieces of a capture combine in any order.
+//  - JSON (de)serialisation lives in profile_json.hpp.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "portclass/distinct_ports.hpp"
+#include "portclass/port.hpp"
+#include "portclass/sequence_stats.hpp"
+
+namespace portclass {
+
+struct HostProfileCodec;
+
+class HostProfile {
+ public:
+  static constexpr std::size_t kMaxSynLayouts = 16;
+
+  struct TransportStats {
+    DistinctPorts client_ports;  // source ports it used as a client
+    SequenceStats client_sequence;
+    DistinctPorts server_ports;  // ports it answered on as a server
+    friend bool operator==(const TransportStats&, const TransportStats&) = default;
+  };
+
+  // One packet sent by the host, with its IPv4 TTL or IPv6 hop limit.
+  void add_packet(std::uint8_t ttl);
+  // A source port it used as a client. connection_start: a SYN, or a UDP
+  // datagram of a client flow; false for mid-connection TCP where the start
+  // was not seen (counts towards the set of ports, not the sequence).
+  void add_client_port(Transport transport, Port port, Timestamp when, bool connection_start);
+  void add_server_port(Transport transport, Port port);
+  // A SYN it sent: its TCP option layout ("M,S,T,N,W").
+  void add_syn(std::string_view option_layout);
+  // A DNS query it sent (UDP to port 53) from this source port.
+  void add_dns_query(Port source_port, Timestamp when);
+
+  void merge(const HostProfile& other);
+
+  std::uint64_t packets() const noexcept { return packets_; }
+  const TransportStats& stats(Transport t) const noexcept { return t == Transport::tcp ? tcp_ : udp_; }
+  const std::map<std::uint8_t, std::uint64_t>& ttl_counts() const noexcept { return ttls_; }
+  const std::map<std::string, std::uint64_t>& syn_layouts() const noexcept { return syn_layouts_; }
+  std::uint64_t syn_layouts_dropped() const noexcept { return syn_layouts_dropped_; }
+  const DistinctPorts& dns_ports() const noexcept { return dns_ports_; }
+  const SequenceStats& dns_sequence() const noexcept { return dns_sequence_; }
+  std::uint64_t dns_queries() const noexcept { return dns_queries_; }
+
+  friend struct HostProfileCodec;  // profile_json.cpp reads and restores every field
+
+  friend bool operator==(const HostProfile&, const HostProfile&) = default;
+
+ private:
+  TransportStats& stats_mut(Transport t) noexcept { return t == Transport::tcp ? tcp_ : udp_; }
+
+  std::uint64_t packets_ = 0;
+  std::map<std::uint8_t, std::uint64_t> ttls_;
+  TransportStats tcp_;
+  TransportStats udp_;
+  std::map<std::string, std::uint64_t> syn_layouts_;
+  std::uint64_t syn_layouts_dropped_ = 0;
+  DistinctPorts dns_ports_;
+  SequenceStats dns_sequence_;
+  std::uint64_t dns_queries_ = 0;
+};
+
+}  // namespace portclass

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// OS and ephemeral-range inference for one host from its HostProfile.
+//
+// Model (docs/inference.md has the details): every profile of the database is
+// scored by a log-likelihood that adds independent pieces of evidence:
+//  - source ports: under the profile's default range (a few strays tolerated),
+//    or under "range tuned away from the default", which explains ports
+//    concentrated anywhere at a fixed cost and so never depends on the profile;
+//  - the initial TTL class of its packets (64 / 128 / 255 ...);
+//  - TCP source-port parity (Linux's connect() prefers even ports);
+//  - sequential allocation (+1 steps: a global counter; -1 steps: count-down);
+//  - SYN option layouts, where seen.
+// Parity and sequence evidence are capped so that no single habit decides
+// alone. Posteriors are normalised with the profiles' priors and summed per
+// family. The verdict is honest: "unknown" with too few observations or when
+// nothing explains the ports, "several" when the host looks like more than one
+// stack (NAT), "identified" otherwise.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "portclass/host_profile.hpp"
+#include "portclass/os_profile.hpp"
+
+namespace portclass {
+
+enum class Verdict : std::uint8_t { identified, unknown, several };
+std::string_view to_string(Verdict v) noexcept;  // "identified", "unknown", "several"
+
+struct InferenceOptions {
+  std::uint32_t min_client_ports = 4;  // fewer distinct client ports and no TTL: unknown
+  double identify_threshold = 0.6;     // best family posterior needed for "identified"
+};
+
+struct Candidate {
+  std::string id;
+  std::string family;
+  std::string name;
+  PortSet range;      // the profile's default range, or the observed span when tuned
+  bool tuned = false;  // the ports lie outside the default range
+  double probability = 0;
+};
+
+struct FamilyScore {
+  std::string family;
+  double probability = 0;
+};
+
+struct Inference {
+  Verdict verdict = Verdict::unknown;
+  std::vector<Candidate> candidates;  // best first, probabilities sum to ~1
+  std::vector<FamilyScore> families;  // best first
+  std::vector<std::string> evidence;  // sentences, most telling first
+
+  // "linux", or "unknown" / "several" when not identified.
+  std::string label() const;
+  // Posterior of the best family, 0 when there is no candidate.
+  double confidence() const noexcept { return families.empty() ? 0.0 : families.front().probability; }
+  const Candidate* best() const noexcept { return candidates.empty() ? nullptr : &candidates.front(); }
+  // One line: "linux 93% (32768-60999): 23 of 24 ... ; TTL 64".
+  std::string summary() const;
+};
+
+// Rounds an observed TTL up to the initial TTL a stack would have used.
+std::uint8_t initial_ttl_class(std::uint8_t observed) noexcept;
+
+Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceOptions& options = {});
+
+}  // namespace portclass

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "portclass/host_directory.hpp"
+
+namespace portclass {
+
+ClientDecision HostDirectory::observe(const PacketFacts& packet) {
+  const bool is_tcp = packet.transport == Transport::tcp;
+  const ClientDecision decision =
+      decide_client(packet.src_port, packet.dst_port, packet.transport, is_tcp ? &packet.tcp : nullptr, *knowledge_);
+
+  HostProfile& sender = hosts_[packet.src];
+  sender.add_packet(packet.ttl);
+
+  const bool attributable =
+      decision.method != ClientMethod::heuristic || decision.confidence >= kMinAttributionConfidence;
+  if (!attributable) return decision;
+
+  const Port client_port = decision.client_port(packet.src_port, packet.dst_port);
+  const Port server_port = decision.server_port(packet.src_port, packet.dst_port);
+  if (decision.client == Endpoint::source) {
+    // A TCP connection starts with its SYN; mid-connection packets only add
+    // the port. Every UDP datagram may start a flow (repeats are not counted).
+    const bool start = is_tcp ? decision.method == ClientMethod::syn : true;
+    sender.add_client_port(packet.transport, client_port, packet.when, start);
+    if (decision.method == ClientMethod::syn) sender.add_syn(packet.syn_options);
+    if (!is_tcp && server_port == 53) sender.add_dns_query(client_port, packet.when);
+  } else {
+    sender.add_server_port(packet.transport, server_port);
+    // The receiver is the client: its port counts, its sequence does not
+    // (a reply says nothing about when the flow started).
+    hosts_[packet.dst].add_client_port(packet.transport, client_port, packet.when, false);
+  }
+  return decision;
+}
+
+void HostDirectory::merge(const IpAddress& address, const HostProfile& profile) { hosts_[address].merge(profile); }
+
+void HostDirectory::merge(const HostDirectory& other) {
+  for (const auto& [address, profile] : other.hosts_) merge(address, profile);
+}
+
+const HostProfile* HostDirectory::find(const IpAddress& address) const {
+  const auto it = hosts_.find(address);
+  return it == hosts_.end() ? nullptr : &it->second;
+}
+
+}  // namespace portclass

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "portclass/inference.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+namespace portclass {
+namespace {
+
+// Model constants; docs/inference.md explains each choice.
+constexpr double kStray = 0.02;           // share of ports allowed outside a default range
+constexpr double kOccamSamples = 8;       // cap on samples for the range-size (Occam) term
+constexpr double kTunedPrior = 0.02;      // a range tuned away from the default
+constexpr double kTunedFitPenalty = 8.0;  // nats: the tuned range is fitted to the data
+constexpr double kTtlSamples = 3;         // cap on TTL observations
+constexpr double kTtlMatch = 0.9;
+constexpr double kTtlMismatch = 0.03;
+constexpr double kTtlUnknown = 0.3;       // profiles whose TTL says nothing (gateways)
+constexpr double kParitySamples = 8;      // cap: parity never decides alone
+constexpr double kEvenConnect = 0.97;
+constexpr std::uint64_t kMinParityPorts = 6;
+constexpr double kSequenceSamples = 8;
+constexpr double kCounterStep = 0.6;      // P(+1 step) for a global counter (or -1 counting down)
+constexpr double kRandomStep = 0.02;      // P(+-1 step) otherwise
+constexpr std::uint64_t kMinSteps = 4;
+constexpr double kSynListed = 0.7;
+constexpr double kSynOther = 0.15;
+constexpr double kSynUnlisted = 0.35;
+constexpr double kMixShare = 0.2;         // a second TTL class or SYN layout this common: several stacks
+
+struct Observed {
+  DistinctPorts client;  // TCP and UDP client ports together
+  std::uint32_t n = 0;
+  std::uint32_t tcp_n = 0;
+  std::uint32_t tcp_even = 0;
+  std::uint64_t steps = 0;
+  std::uint64_t unit_rises = 0;
+  std::uint64_t unit_falls = 0;
+  std::map<std::uint8_t, std::uint64_t> ttl_classes;  // initial class -> packets
+  std::uint8_t ttl_class = 0;                         // dominant, 0 when none
+  std::uint8_t ttl_typical = 0;                       // the most common observed TTL
+  std::uint64_t ttl_packets = 0;
+  std::string syn_layout;  // dominant, empty when none
+  std::uint64_t syn_total = 0;
+};
+
+Observed observe(const HostProfile& host) {
+  Observed o;
+  const auto& tcp = host.stats(Transport::tcp);
+  const auto& udp = host.stats(Transport::udp);
+  o.client = tcp.client_ports;
+  o.client.merge(udp.client_ports);
+  o.n = o.client.count();
+  o.tcp_n = tcp.client_ports.count();
+  o.tcp_even = tcp.client_ports.count_even();
+  for (const auto* s : {&tcp.client_sequence, &udp.client_sequence}) {
+    o.steps += s->steps();
+    o.unit_rises += s->unit_rises;
+    o.unit_falls += s->unit_falls;
+  }
+  std::uint64_t typical_count = 0;
+  for (const auto& [ttl, n] : host.ttl_counts()) {
+    if (ttl == 0) continue;  // not seen (e.g. a host known only as a receiver)
+    o.ttl_classes[initial_ttl_class(ttl)] += n;
+    o.ttl_packets += n;
+    if (n > typical_count) typical_count = n, o.ttl_typical = ttl;
+  }
+  std::uint64_t best = 0;
+  for (const auto& [cls, n] : o.ttl_classes)
+    if (n > best) best = n, o.ttl_class = cls;
+  best = 0;
+  for (const auto& [layout, n] : host.syn_layouts()) {
+    o.syn_total += n;
+    if (n > best) best = n, o.syn_layout = layout;
+  }
+  return o;
+}
+
+double log_sum_exp(double a, double b) {
+  const double m = std::max(a, b);
+  return m + std::log(std::exp(a - m) + std::exp(b - m));
+}
+
+struct RangeFit {
+  double log_likelihood;
+  bool tuned;
+};
+
+// Default range against "tuned to some other range" (which explains any
+// concentration of ports at a fixed cost, whatever the profile).
+RangeFit range_fit(const Observed& o, const PortSet& range) {
+  if (o.n == 0) return {0.0, false};
+  const double inside = o.client.count_in(range);
+  const double outside = o.n - inside;
+  const double w = std::min<double>(o.n, kOccamSamples);
+  const double size = range.size();
+  const double occam = std::log(double(kPortCount) / size);
+  const double by_default = std::log(1 - kTunedPrior) + inside * std::log(1 - kStray) + outside * std::log(kStray) +
+                            w * (inside / o.n) * occam;
+  const double span = double(o.client.max()) - o.client.min() + 1;
+  const double by_tuned = std::log(kTunedPrior) - kTunedFitPenalty + o.n * std::log(1 - kStray) +
+                          w * std::log(double(kPortCount) / span);
+  return {log_sum_exp(by_default, by_tuned), by_tuned > by_default};
+}
+
+double ttl_fit(const Observed& o, const OsProfile& p) {
+  if (o.ttl_class == 0) return 0.0;
+  const double k = std::min<double>(double(o.ttl_packets), kTtlSamples);
+  if (p.initial_ttl == 0) return k * std::log(kTtlUnknown);
+  return k * std::log(initial_ttl_class(p.initial_ttl) == o.ttl_class ? kTtlMatch : kTtlMismatch);
+}
+
+double parity_fit(const Observed& o, const OsProfile& p) {
+  if (o.tcp_n < kMinParityPorts) return 0.0;
+  const double scale = std::min<double>(o.tcp_n, kParitySamples) / o.tcp_n;
+  const double even = o.tcp_even, odd = o.tcp_n - o.tcp_even;
+  const double pe = p.selection == PortSelection::even_connect ? kEvenConnect : 0.5;
+  return scale * (even * std::log(pe) + odd * std::log(1 - pe));
+}
+
+double sequence_fit(const Observed& o, const OsProfile& p) {
+  if (o.steps < kMinSteps) return 0.0;
+  const double scale = std::min<double>(double(o.steps), kSequenceSamples) / double(o.steps);
+  auto binomial = [&](double hits, double prob) {
+    return scale * (hits * std::log(prob) + (double(o.steps) - hits) * std::log(1 - prob));
+  };
+  const double rises = double(o.unit_rises), falls = double(o.unit_falls);
+  const double pr = p.selection == PortSelection::global_counter ? kCounterStep : kRandomStep;
+  const double pf = p.selection == PortSelection::count_down ? kCounterStep : kRandomStep;
+  return binomial(rises, pr) + binomial(falls, pf);
+}
+
+double syn_fit(const Observed& o, const OsProfile& p) {
+  if (o.syn_layout.empty()) return 0.0;
+  if (p.syn_options.empty()) return std::log(kSynUnlisted);
+  const bool listed = std::find(p.syn_options.begin(), p.syn_options.end(), o.syn_layout) != p.syn_options.end();
+  return std::log(listed ? kSynListed : kSynOther);
+}
+
+std::string percent(double p) {
+  std::ostringstream s;
+  s << static_cast<int>(std::lround(p * 100)) << "%";
+  return s.str();
+}
+
+std::string observed_span(const Observed& o) {
+  return PortRange{o.client.min(), o.client.max()}.to_string();
+}
+
+// The reasons a host looks like more than one stack, empty when it does not.
+std::string mixture(const Observed& o, const HostProfile& host) {
+  if (o.ttl_classes.size() >= 2) {
+    std::uint64_t second = 0;
+    for (const auto& [cls, n] : o.ttl_classes)
+      if (cls != o.ttl_class) second = std::max(second, n);
+    if (second >= 3 && double(second) >= kMixShare * double(o.ttl_packets)) {
+      std::string classes;
+      for (const auto& [cls, n] : o.ttl_classes) classes += (classes.empty() ? "" : ", ") + std::to_string(n) + " packets from initial TTL " + std::to_string(cls);
+      return "TTLs from different stacks: " + classes;
+    }
+  }
+  std::size_t common_layouts = 0;
+  for (const auto& [layout, n] : host.syn_layouts())
+    if (n >= 2 && double(n) >= kMixShare * double(o.syn_total)) ++common_layouts;
+  if (common_layouts >= 2) return std::to_string(common_layouts) + " different SYN option layouts in common use";
+  return {};
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::identified: return "identified";
+    case Verdict::unknown: return "unknown";
+    case Verdict::several: break;
+  }
+  return "several";
+}
+
+std::uint8_t initial_ttl_class(std::uint8_t observed) noexcept {
+  if (observed == 0) return 0;
+  if (observed <= 32) return 32;
+  if (observed <= 64) return 64;
+  if (observed <= 128) return 128;
+  return 255;
+}
+
+std::string Inference::label() const {
+  if (verdict == Verdict::identified && !families.empty()) return families.front().family;
+  return std::string(to_string(verdict));
+}
+
+std::string Inference::summary() const {
+  std::ostringstream s;
+  s << label();
+  if (verdict == Verdict::identified && best()) s << " " << percent(confidence()) << " (" << best()->range.to_string() << ")";
+  for (std::size_t i = 0; i < evidence.size(); ++i) s << (i == 0 ? ": " : "; ") << evidence[i];
+  return s.str();
+}
+
+Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceOptions& options) {
+  Inference result;
+  const Observed o = observe(host);
+
+  // Score every profile.
+  std::vector<double> scores;
+  std::vector<bool> tuned;
+  for (const auto& p : db.profiles()) {
+    const RangeFit fit = range_fit(o, p.ephemeral);
+    scores.push_back(std::log(p.prior) + fit.log_likelihood + ttl_fit(o, p) + parity_fit(o, p) + sequence_fit(o, p) +
+                     syn_fit(o, p));
+    tuned.push_back(fit.tuned);
+  }
+  if (scores.empty()) {
+    result.evidence.push_back("no OS profiles loaded");
+    return result;
+  }
+  const double top = *std::max_element(scores.begin(), scores.end());
+  double total = 0;
+  for (double& s : scores) total += (s = std::exp(s - top));
+  std::map<std::string, double> families;
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const auto& p = db.profiles()[i];
+    Candidate c{p.id, p.family, p.name, p.ephemeral, tuned[i], scores[i] / total};
+    if (c.tuned && o.n > 0) c.range = PortSet{{o.client.min(), o.client.max()}};
+    families[p.family] += c.probability;
+    result.candidates.push_back(std::move(c));
+  }
+  std::stable_sort(result.candidates.begin(), result.candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.probability > b.probability; });
+  for (const auto& [family, prob] : families) result.families.push_back({family, prob});
+  std::stable_sort(result.families.begin(), result.families.end(),
+                   [](const FamilyScore& a, const FamilyScore& b) { return a.probability > b.probability; });
+
+  // Evidence in words, most telling first.
+  const Candidate& best = result.candidates.front();
+  if (o.n > 0) {
+    const PortSet& range = db.find(best.id)->ephemeral;
+    const auto inside = o.client.count_in(range);
+    std::ostringstream s;
+    s << inside << " of " << o.n << " client ports inside " << range.to_string() << " (" << best.name << ")";
+    if (best.tuned) s << "; ports span " << observed_span(o) << ", outside every default range: tuned host or NAT";
+    result.evidence.push_back(s.str());
+  } else {
+    result.evidence.push_back("no client ports seen");
+  }
+  if (o.ttl_class != 0)
+    result.evidence.push_back("TTL " + std::to_string(o.ttl_typical) + " (initial " + std::to_string(o.ttl_class) + ")");
+  if (o.tcp_n >= kMinParityPorts)
+    result.evidence.push_back(std::to_string(o.tcp_even) + " of " + std::to_string(o.tcp_n) + " TCP source ports even");
+  if (o.steps >= kMinSteps && (o.unit_rises > 0 || o.unit_falls > 0))
+    result.evidence.push_back(std::to_string(o.unit_rises) + " of " + std::to_string(o.steps) + " steps +1, " +
+                              std::to_string(o.unit_falls) + " steps -1 between successive source ports");
+  if (!o.syn_layout.empty()) result.evidence.push_back("SYN options " + o.syn_layout);
+
+  // The verdict, honestly.
+  if (const std::string mix = mixture(o, host); !mix.empty()) {
+    result.verdict = Verdict::several;
+    result.evidence.insert(result.evidence.begin(), mix + ": several hosts behind one address (NAT)?");
+  } else if (o.n < options.min_client_ports) {
+    result.verdict = Verdict::unknown;
+    result.evidence.insert(result.evidence.begin(), "too few observations (" + std::to_string(o.n) + " client ports; " +
+                                                        std::to_string(options.min_client_ports) + " needed)");
+  } else if (result.confidence() < options.identify_threshold) {
+    result.verdict = Verdict::unknown;
+    std::string why = best.tuned ? "ports outside every known default range and no stack evidence decides"
+                                 : "evidence split between " + result.families[0].family + " (" +
+                                       percent(result.families[0].probability) + ")";
+    if (!best.tuned && result.families.size() > 1)
+      why += " and " + result.families[1].family + " (" + percent(result.families[1].probability) + ")";
+    result.evidence.insert(result.evidence.begin(), why);
+  } else {
+    result.verdict = Verdict::identified;
+  }
+  return result;
+}
+
+}  // namespace portclass

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "portclass/notable_ports.hpp"
+
+#include <toml++/toml.h>
+
+#include "builtin_data.hpp"
+#include "toml_fields.hpp"
+
+namespace portclass {
+namespace {
+
+using namespace toml_fields;
+
+Result<NotablePortUse> read_use(const toml::table& t, const std::string& at) {
+  if (auto k = only_known_keys(t, {"ports", "transports", "name", "kind", "description", "source"}, at); !k)
+    return k.error();
+  NotablePortUse use;
+  auto ports = string_field(t, "ports", at);
+  if (!ports) return ports.error();
+  auto set = PortSet::parse(*ports);
+  if (!set) return make_error(at + set.error().message);
+  use.ports = *set;
+
+  auto transports = string_list(t, "transports", at, false);
+  if (!transports) return transports.error();
+  if (!transports->empty()) {
+    use.tcp = use.udp = false;
+    for (const auto& name : *transports) {
+      const auto tr = parse_transport(name);
+      if (!tr) return make_error(at + "transport '" + name + "' is not tcp or udp");
+      (*tr == Transport::tcp ? use.tcp : use.udp) = true;
+    }
+  }
+  for (auto [key, field] : {std::pair{"name", &use.name}, std::pair{"kind", &use.kind},
+                            std::pair{"description", &use.description}, std::pair{"source", &use.source}}) {
+    auto value = string_field(t, key, at);
+    if (!value) return value.error();
+    *field = *value;
+  }
+  if (use.kind != "server-range" && use.kind != "client-range" && use.kind != "service")
+    return make_error(at + "kind '" + use.kind + "' is not server-range, client-range or service");
+  return use;
+}
+
+}  // namespace
+
+const NotablePortDb& NotablePortDb::builtin() {
+  static const NotablePortDb db = parse_toml(data::notable_ports_toml, "built-in notable-ports.toml").value();
+  return db;
+}
+
+Result<NotablePortDb> NotablePortDb::parse_toml(std::string_view text, std::string_view origin) {
+  auto parsed = parse_document(text, origin);
+  if (!parsed) return parsed.error();
+  const toml::table& doc = *parsed;
+  NotablePortDb db;
+  const auto* list = doc.get_as<toml::array>("use");
+  if (!list) return make_error(std::string(origin) + ": no [[use]] tables");
+  std::size_t index = 0;
+  for (const auto& node : *list) {
+    const std::string at = where(origin, "use", index++);
+    const auto* table = node.as_table();
+    if (!table) return make_error(at + "must be a table");
+    auto use = read_use(*table, at);
+    if (!use) return use.error();
+    db.uses_.push_back(std::move(use).value());
+  }
+  return db;
+}
+
+std::vector<const NotablePortUse*> NotablePortDb::matching(Port port) const {
+  std::vector<const NotablePortUse*> out;
+  for (const auto& u : uses_)
+    if (u.ports.contains(port)) out.push_back(&u);
+  return out;
+}
+
+std::vector<const NotablePortUse*> NotablePortDb::overlapping(const PortSet& ports) const {
+  std::vector<const NotablePortUse*> out;
+  for (const auto& u : uses_)
+    if (u.ports.overlaps(ports)) out.push_back(&u);
+  return out;
+}
+
+}  // namespace portclass
