@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// CaptureReader: streams a pcap or pcapng file through libpcap, decoding each
+// packet into PacketFacts. The libpcap handle is owned (RAII); memory use does
+// not depend on the file's size.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "portclass/capture/packet_decoder.hpp"
+#include "portclass/result.hpp"
+
+struct pcap;
+
+namespace portclass::capture {
+
+struct CaptureCounters {
+  std::uint64_t packets = 0;    // records read
+  std::uint64_t tcp_udp = 0;    // decoded TCP/UDP packets
+  std::uint64_t truncated = 0;  // cut short by the snap length: counted, never trusted
+  std::uint64_t malformed = 0;
+  std::uint64_t other = 0;      // not IP, or IP but not TCP/UDP
+};
+
+class CaptureReader {
+ public:
+  static Result<CaptureReader> open(const std::filesystem::path& path);
+
+  CaptureReader(CaptureReader&&) noexcept;
+  CaptureReader& operator=(CaptureReader&&) noexcept;
+  ~CaptureReader();
+
+  // Calls on_packet for every TCP/UDP packet, in file order. Optional
+  // on_progress(bytes_read, file_size) every few thousand records. An error
+  // in the file (truncated record, corrupt block) ends the read with an Error
+  // naming the file and the record number.
+  Result<CaptureCounters> read_all(const std::function<void(const PacketFacts&)>& on_packet,
+                                   const std::function<void(std::uint64_t, std::uint64_t)>& on_progress = {});
+
+  int link_type() const noexcept { return dlt_; }
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  struct PcapCloser {
+    void operator()(pcap* p) const noexcept;
+  };
+  CaptureReader(std::unique_ptr<pcap, PcapCloser> handle, std::string path, std::uint64_t size);
+
+  std::unique_ptr<pcap, PcapCloser> handle_;
+  std::string path_;
+  std::uint64_t size_ = 0;
+  int dlt_ = 0;
+  PacketDecoder decoder_;
+};
+
+}  // namespace portclass::capture
