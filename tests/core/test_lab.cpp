@@ -80,7 +80,7 @@ TEST_CASE("every lab client is inferred as its emulated family", "[lab]") {
           << std::setw(9) << l.family << inf.summary() << "\n";
   }
   std::cout << "lab inference accuracy: " << right << "/" << clients << " hosts\n" << table.str();
-  CHECK(clients == 14);
+  CHECK(clients >= 14);  // 7 emulated hosts, IPv4 and IPv6, and any added since
   CHECK(right == clients);
 }
 
