@@ -36,25 +36,31 @@ Result<OsProfile> read_profile(const toml::table& t, const std::string& at) {
     return make_error(here + "family '" + *family + "' must match [a-z0-9][a-z0-9._+-]{0,63}");
   p.family = *family;
 
-  auto name = string_field(t, "name", here, p.id);
-  auto versions = string_field(t, "versions", here, "");
-  auto notes = string_field(t, "notes", here, "");
+  // Text fields: (key, destination, default when optional).
+  const struct {
+    const char* key;
+    std::string* field;
+    std::optional<std::string> fallback;
+  } texts[] = {{"name", &p.name, p.id}, {"versions", &p.versions, ""}, {"notes", &p.notes, ""}};
+  for (const auto& [key, field, fallback] : texts) {
+    auto value = string_field(t, key, here, fallback);
+    if (!value) return value.error();
+    *field = std::move(value).value();
+  }
+  const struct {
+    const char* key;
+    std::vector<std::string>* field;
+    bool required;
+  } lists[] = {{"syn_options", &p.syn_options, false}, {"history", &p.history, false}, {"sources", &p.sources, true}};
+  for (const auto& [key, field, required] : lists) {
+    auto value = string_list(t, key, here, required);
+    if (!value) return value.error();
+    *field = std::move(value).value();
+  }
   auto selection = string_field(t, "selection", here, "random");
+  if (!selection) return selection.error();
   auto ranges = string_list(t, "ranges", here, true);
-  auto syn = string_list(t, "syn_options", here, false);
-  auto history = string_list(t, "history", here, false);
-  auto sources = string_list(t, "sources", here, true);
-  for (const Error* e : {name ? nullptr : &name.error(), versions ? nullptr : &versions.error(),
-                         notes ? nullptr : &notes.error(), selection ? nullptr : &selection.error(),
-                         ranges ? nullptr : &ranges.error(), syn ? nullptr : &syn.error(),
-                         history ? nullptr : &history.error(), sources ? nullptr : &sources.error()})
-    if (e) return *e;
-  p.name = *name;
-  p.versions = *versions;
-  p.notes = *notes;
-  p.syn_options = *syn;
-  p.history = *history;
-  p.sources = *sources;
+  if (!ranges) return ranges.error();
   if (p.sources.empty()) return make_error(here + "'sources' must name at least one source");
 
   if (ranges->empty()) return make_error(here + "'ranges' must list at least one range");
