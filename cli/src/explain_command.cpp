@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "explain_command.hpp"
+
+#include <unordered_set>
+
+#include "exit_code.hpp"
+#include "explain_report.hpp"
+#include "knowledge_option.hpp"
+
+namespace portclass::cli {
+
+CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
+  CLI::App* cmd = app.add_subcommand("explain", "What a port is, which OS ranges hold it, and what uses it here");
+  cmd->add_option("port", options.port, "PORT, PORT/tcp or PORT/udp (both transports when none is given)")
+      ->required();
+  cmd->add_flag("--json", options.json, "Print JSON for scripts instead of text");
+  cmd->add_flag("--no-sockets", options.no_sockets, "Do not look at this host's sockets");
+  cmd->add_option("--os-profiles", options.os_profiles,
+                  "TOML file of OS profiles that add to or override the built-in ones");
+  cmd->footer(
+      "The sockets come from the kernel (sock_diag netlink, as ss uses), IPv4 and IPv6, TCP and UDP;\n"
+      "owning processes are shown where the caller may see them (run as root to see all).\n"
+      "Exit codes: 0 done, 2 bad usage or input.");
+  return cmd;
+}
+
+int run_explain(const ExplainOptions& options, std::ostream& out) {
+  auto argument = parse_port_argument(options.port);
+  if (!argument) throw UsageError(argument.error().message);
+  const auto knowledge = load_knowledge(options.os_profiles);
+  ExplainReport report = build_explain_report(*argument, *knowledge);
+
+  if (!options.no_sockets) {
+    auto table = read_socket_table();
+    if (table) {
+      std::unordered_set<std::uint64_t> inodes;
+      report.sockets = sockets_using(report, *table, {});
+      for (const SocketUse& use : *report.sockets)
+        if (use.socket.inode != 0) inodes.insert(use.socket.inode);
+      report.sockets = sockets_using(report, *table, find_socket_owners(inodes));
+    } else {
+      // The port's facts still stand; say why the live part is missing.
+      report.socket_error = table.error().message;
+    }
+  } else {
+    report.socket_error = "not looked up (--no-sockets)";
+  }
+
+  if (options.json)
+    out << to_json(report).dump(2) << "\n";
+  else
+    render_text(report, out);
+  return kExitOk;
+}
+
+}  // namespace portclass::cli

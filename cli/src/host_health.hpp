@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Ephemeral-port health of one network namespace, computed from its local
+// port configuration and socket table (pure: no I/O, so tests feed it tables).
+//
+// Utilisation follows how exhaustion really happens. A TCP connection needs a
+// local port unique only for its remote address and port (the 4-tuple), so
+// connect() runs out of ports towards one busy destination, not globally:
+//   tcp utilisation = max over destinations (remote address, remote port) of
+//       |ports bound for every destination ∪ ports held towards it| / usable
+// where ports bound for every destination are in-range ports of listeners and
+// bound-only sockets (connect() never shares a port bind() took), and usable
+// is the range minus ip_local_reserved_ports inside it. TIME-WAIT sockets hold
+// their 4-tuple and count. Accepted connections share their listener's port
+// and do not consume ephemeral ports. UDP binds need a port free on its own:
+//   udp utilisation = |in-range ports of UDP sockets| / usable.
+// The host's utilisation is the larger of the two; thresholds compare with >=.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "port_sysctl.hpp"
+#include "socket_owners.hpp"
+#include "socket_table.hpp"
+
+namespace portclass::cli {
+
+struct Thresholds {
+  double warning = 0.60;
+  double critical = 0.80;
+};
+
+enum class HealthLevel : std::uint8_t { ok, warning, critical };
+std::string_view to_string(HealthLevel level) noexcept;  // "ok", "warning", "critical"
+
+struct DestinationLoad {
+  IpAddress address;
+  Port port = 0;
+  std::uint32_t ports = 0;      // local ephemeral ports held towards it
+  std::uint32_t time_wait = 0;  // of which in TIME-WAIT
+  double utilisation = 0;       // with the ports bound for every destination
+};
+
+struct ListenerInRange {
+  SocketEntry socket;
+  bool reserved = false;  // listed in ip_local_reserved_ports: no collision
+  std::vector<SocketOwner> owners;
+};
+
+struct HostHealth {
+  LocalPortConfig config;
+  std::uint32_t range_size = 0;
+  PortSet reserved_in_range;
+  std::uint32_t usable = 0;
+  std::map<std::string, std::uint64_t> tcp_states;  // ss state name -> sockets (IPv4 and IPv6)
+  std::map<std::string, std::uint64_t> udp_states;
+  std::uint64_t tcp_sockets = 0;
+  std::uint64_t udp_sockets = 0;
+  std::uint32_t ports_in_use = 0;        // distinct usable in-range ports held by any socket
+  std::uint32_t ports_in_time_wait = 0;  // distinct in-range ports held by a TIME-WAIT socket
+  std::uint32_t tcp_bound_ports = 0;     // in-range ports bound for every destination
+  std::uint32_t udp_ports = 0;
+  std::vector<DestinationLoad> destinations;  // busiest first, then by address
+  double tcp_utilisation = 0;
+  double udp_utilisation = 0;
+  double utilisation = 0;
+  HealthLevel level = HealthLevel::ok;
+  std::vector<ListenerInRange> listeners;  // sorted by port; owners left for the caller
+};
+
+HostHealth assess_host(const LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
+                       const Thresholds& thresholds);
+
+HealthLevel level_for(double utilisation, const Thresholds& thresholds) noexcept;
+
+}  // namespace portclass::cli

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// portclass: explains port numbers (explain), checks a host's ephemeral ports
+// (host) and profiles the hosts of captures (profile). Exit codes:
+// exit_code.hpp. Every error ends as one line on stderr.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "exit_code.hpp"
+#include "explain_command.hpp"
+#include "host_command.hpp"
+#include "profile_command.hpp"
+
+#ifndef PORTCLASS_VERSION
+#define PORTCLASS_VERSION "unknown"
+#endif
+
+namespace {
+
+int fail(const std::string& where, const std::string& message) {
+  std::cerr << where << ": " << message << "\n";
+  return portclass::cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace portclass::cli;
+  CLI::App app{"portclass: what a port number is, who uses it, and which OS picked it", "portclass"};
+  app.set_version_flag("--version", std::string("portclass ") + PORTCLASS_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run `portclass COMMAND --help` for a command's options; man portclass for the details.\n"
+             "Exit codes: 0 fine, 1 a threshold crossed or a finding present where asked,\n"
+             "2 bad usage or input, 3 (host) the critical threshold crossed.");
+
+  ExplainOptions explain;
+  HostOptions host;
+  ProfileOptions profile;
+  CLI::App* explain_cmd = add_explain_command(app, explain);
+  CLI::App* host_cmd = add_host_command(app, host);
+  CLI::App* profile_cmd = add_profile_command(app, profile);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return fail("portclass", std::string(e.what()) + " (see portclass --help)");
+  }
+
+  std::string where = "portclass";
+  try {
+    if (explain_cmd->parsed()) {
+      where = "portclass explain";
+      return run_explain(explain, std::cout);
+    }
+    if (host_cmd->parsed()) {
+      where = "portclass host";
+      return run_host(host, std::cout);
+    }
+    if (profile_cmd->parsed()) {
+      where = "portclass profile";
+      return run_profile(profile, std::cout);
+    }
+  } catch (const UsageError& e) {
+    return fail(where, e.what());
+  } catch (const std::exception& e) {
+    // Anything unexpected still ends as one line, never a crash.
+    return fail(where, e.what());
+  }
+  return fail("portclass", "no command given (see portclass --help)");
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "profile_report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "portclass/profile_json.hpp"
+#include "text.hpp"
+
+namespace portclass::cli {
+namespace {
+
+constexpr std::size_t kShownCandidates = 3;
+
+std::string short_list(const PortSet& ports, std::size_t max_ranges = 8) {
+  const auto& ranges = ports.ranges();
+  if (ranges.size() <= max_ranges) return ports.to_string();
+  std::string s;
+  for (std::size_t i = 0; i < max_ranges; ++i) s += (i ? "," : "") + ranges[i].to_string();
+  return s + fmt::format(",... ({} ports)", ports.size());
+}
+
+std::string os_line(const Inference& inf) {
+  const Candidate* best = inf.best();
+  if (inf.verdict == Verdict::identified && best) {
+    std::string s = fmt::format("{} {} ({}, range {}{})", inf.label(), percent(inf.confidence()), best->name,
+                                best->range.to_string(), best->tuned ? ", tuned" : "");
+    if (inf.families.size() > 1 && inf.families[1].probability >= 0.05)
+      s += fmt::format("; then {} {}", inf.families[1].family, percent(inf.families[1].probability));
+    return s;
+  }
+  if (!best) return inf.label();
+  return fmt::format("{} (likeliest: {} {}, range {})", inf.label(), best->name, percent(best->probability),
+                     best->range.to_string());
+}
+
+std::string ports_line(const HostProfile& p) {
+  std::string s;
+  for (const Transport t : {Transport::tcp, Transport::udp}) {
+    const auto& st = p.stats(t);
+    if (!st.client_ports.empty())
+      s += fmt::format("{}{} client {} ({})", s.empty() ? "" : "; ", to_string(t), st.client_ports.count(),
+                       PortRange{st.client_ports.min(), st.client_ports.max()}.to_string());
+    if (!st.server_ports.empty())
+      s += fmt::format("{}{} server {}", s.empty() ? "" : "; ", to_string(t), short_list(st.server_ports.to_set()));
+  }
+  if (p.dns_queries())
+    s += fmt::format("; {} from {}", plural(p.dns_queries(), "DNS query", "DNS queries"),
+                     plural(p.dns_ports().count(), "source port", "source ports"));
+  return s.empty() ? "none attributed" : s;
+}
+
+}  // namespace
+
+std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge) {
+  std::vector<HostAnalysis> out;
+  out.reserve(directory.size());
+  for (const auto& [address, profile] : directory.hosts()) {
+    HostAnalysis a{address, &profile, infer(profile, knowledge.profiles()), {}};
+    a.findings = find_issues(profile, a.inference, knowledge);
+    out.push_back(std::move(a));
+  }
+  std::sort(out.begin(), out.end(), [](const HostAnalysis& a, const HostAnalysis& b) { return a.address < b.address; });
+  return out;
+}
+
+void render_text(const std::vector<HostAnalysis>& hosts, const InputSummary& input, std::ostream& out) {
+  if (input.profiles) {
+    out << fmt::format("{} merged: {}\n", plural(input.files.size(), "profile document", "profile documents"),
+                       plural(hosts.size(), "host", "hosts"));
+  } else {
+    const auto& c = input.counters;
+    out << fmt::format("{}: {} packets, {} TCP/UDP, {} truncated (counted, not used), {} malformed, {} other; {}\n",
+                       plural(input.files.size(), "capture", "captures"), c.packets, c.tcp_udp, c.truncated,
+                       c.malformed, c.other, plural(hosts.size(), "host", "hosts"));
+  }
+  std::size_t findings = 0, flagged = 0;
+  for (const HostAnalysis& h : hosts) {
+    out << "\n" << h.address.to_string() << "\n";
+    out << "  os        " << os_line(h.inference) << "\n";
+    for (std::size_t i = 0; i < h.inference.evidence.size(); ++i)
+      out << (i == 0 ? "  evidence  " : "            ") << h.inference.evidence[i] << "\n";
+    out << fmt::format("  packets   {}\n", h.profile->packets());
+    out << "  ports     " << ports_line(*h.profile) << "\n";
+    if (h.findings.empty()) out << "  findings  none\n";
+    for (std::size_t i = 0; i < h.findings.size(); ++i)
+      out << (i == 0 ? "  findings  " : "            ") << "[" << to_string(h.findings[i].kind) << "] "
+          << h.findings[i].message << "\n";
+    findings += h.findings.size();
+    flagged += !h.findings.empty();
+  }
+  out << fmt::format("\n{} on {}\n", plural(findings, "finding", "findings"), plural(flagged, "host", "hosts"));
+}
+
+nlohmann::json to_json(const HostDirectory& directory, const std::vector<HostAnalysis>& hosts,
+                       const InputSummary& input) {
+  using nlohmann::json;
+  json doc = portclass::to_json(directory);
+  json analysis = json::object();
+  for (const HostAnalysis& h : hosts) {
+    const Inference& inf = h.inference;
+    json a;
+    a["os"] = inf.label();
+    a["verdict"] = to_string(inf.verdict);
+    a["confidence"] = inf.confidence();
+    const Candidate* best = inf.best();
+    a["range"] = best ? json(best->range.to_string()) : json(nullptr);
+    a["tuned"] = best ? best->tuned : false;
+    a["candidates"] = json::array();
+    for (std::size_t i = 0; i < std::min(kShownCandidates, inf.candidates.size()); ++i) {
+      const Candidate& c = inf.candidates[i];
+      a["candidates"].push_back({{"id", c.id},
+                                 {"family", c.family},
+                                 {"name", c.name},
+                                 {"range", c.range.to_string()},
+                                 {"tuned", c.tuned},
+                                 {"probability", c.probability}});
+    }
+    a["evidence"] = inf.evidence;
+    a["findings"] = json::array();
+    for (const Finding& f : h.findings)
+      a["findings"].push_back({{"kind", to_string(f.kind)}, {"message", f.message}, {"ports", f.ports.to_string()}});
+    analysis[h.address.to_string()] = std::move(a);
+  }
+  doc["analysis"] = std::move(analysis);
+  json in = {{"files", input.files}, {"kind", input.profiles ? "profiles" : "captures"}};
+  if (!input.profiles)
+    in["counters"] = {{"packets", input.counters.packets},     {"tcp_udp", input.counters.tcp_udp},
+                      {"truncated", input.counters.truncated}, {"malformed", input.counters.malformed},
+                      {"other", input.counters.other}};
+  doc["input"] = std::move(in);
+  return doc;
+}
+
+}  // namespace portclass::cli
