@@ -14,6 +14,7 @@ constexpr double kStray = 0.02;           // share of ports allowed outside a de
 constexpr double kOccamSamples = 8;       // cap on samples for the range-size (Occam) term
 constexpr double kTunedPrior = 0.02;      // a range tuned away from the default
 constexpr double kTunedFitPenalty = 8.0;  // nats: the tuned range is fitted to the data
+constexpr double kTunedMinSize = 1024;    // configured ranges are not narrower than this
 constexpr double kTtlSamples = 3;         // cap on TTL observations
 constexpr double kTtlMatch = 0.9;
 constexpr double kTtlMismatch = 0.03;
@@ -89,7 +90,8 @@ struct RangeFit {
 };
 
 // Default range against "tuned to some other range" (which explains any
-// concentration of ports at a fixed cost, whatever the profile).
+// concentration of ports at a fixed cost, whatever the profile), the latter
+// only when some ports lie outside the default range.
 RangeFit range_fit(const Observed& o, const PortSet& range) {
   if (o.n == 0) return {0.0, false};
   const double inside = o.client.count_in(range);
@@ -99,7 +101,11 @@ RangeFit range_fit(const Observed& o, const PortSet& range) {
   const double occam = std::log(double(kPortCount) / size);
   const double by_default = std::log(1 - kTunedPrior) + inside * std::log(1 - kStray) + outside * std::log(kStray) +
                             w * (inside / o.n) * occam;
-  const double span = double(o.client.max()) - o.client.min() + 1;
+  // "Tuned" only explains ports the default range does not: a host whose
+  // ports cluster inside its default range (a counter, Linux's per-destination
+  // offsets) is still on its default range.
+  if (outside == 0) return {by_default, false};
+  const double span = std::max(kTunedMinSize, double(o.client.max()) - o.client.min() + 1);
   const double by_tuned = std::log(kTunedPrior) - kTunedFitPenalty + o.n * std::log(1 - kStray) +
                           w * std::log(double(kPortCount) / span);
   return {log_sum_exp(by_default, by_tuned), by_tuned > by_default};

@@ -112,3 +112,14 @@ TEST_CASE("observed TTLs round up to the initial TTL", "[inference]") {
   CHECK(initial_ttl_class(250) == 255);
   CHECK(initial_ttl_class(30) == 32);
 }
+
+TEST_CASE("ports clustered inside a default range are not a tuned range", "[inference]") {
+  // Windows XP's counter packs ports into a few dozen neighbours: still its
+  // default range, and the counter is evidence.
+  const auto inf = infer(host({{1400, 1500}, 128, false, true, 30}), OsProfileDb::builtin());
+  INFO(inf.summary());
+  REQUIRE(inf.best());
+  CHECK_FALSE(inf.best()->tuned);
+  CHECK(inf.best()->id == "windows-xp");
+  CHECK(inf.best()->range.to_string() == "1025-5000");
+}
