@@ -13,8 +13,9 @@ on 22, a plain text line on any other port) and DNS-like UDP queries.  It writes
 The client makes bounded numbers of TCP connections (connect, send a few
 bytes, read the reply to EOF, close) and UDP request/response exchanges, each
 from a fresh socket, so the kernel of its network namespace chooses a new
-ephemeral source port every time (unless --udp-sport pins the UDP port).  It
-prints one JSON summary line and exits 0 only when every exchange succeeded.
+ephemeral source port every time (unless --udp-sport pins the UDP port, or
+--sequential-from makes the client choose, see SequentialPorts).  It prints one
+JSON summary line and exits 0 only when every exchange succeeded.
 
 Both ends are bounded in count and in time and exit by themselves.
 """
@@ -191,8 +192,67 @@ def run_server(args):
 # client
 
 
-def tcp_exchange(fam, dst, port, seq, name, timeout):
-    s = socket.socket(fam, socket.SOCK_STREAM)
+def wildcard(fam):
+    return "::" if fam == socket.AF_INET6 else "0.0.0.0"
+
+
+def local_port_range(path="/proc/sys/net/ipv4/ip_local_port_range"):
+    """The ephemeral range of the network namespace this process runs in."""
+    with open(path) as f:
+        lo, hi = (int(x) for x in f.read().split())
+    return lo, hi
+
+
+class SequentialPorts:
+    """Windows XP's source-port allocation, which Linux cannot be told to do.
+
+    XP handed out ports from a global counter: each new socket got the port
+    after the previous one, wrapping at the top of its range (1025-5000).  The
+    Linux kernel hashes per destination instead, so the client binds every
+    socket itself: TCP and UDP sockets share one counter, +1 per new socket,
+    and a port is skipped only when bind() says EADDRINUSE.  Each address
+    family has its own counter, as XP's IPv4 (tcpip.sys) and IPv6 (tcpip6.sys)
+    were separate stacks.  The wrap range is the namespace's
+    ip_local_port_range, so the range sysctl still describes the host.
+    """
+
+    def __init__(self, first, lo, hi):
+        if not lo <= first <= hi:
+            raise ValueError("--sequential-from %d is outside the namespace's range %d-%d"
+                             % (first, lo, hi))
+        self.lo, self.hi = lo, hi
+        self.next = {socket.AF_INET: first, socket.AF_INET6: first}
+
+    def bind(self, s, fam):
+        """Bind S to the family's next free port; return the port."""
+        for _ in range(self.hi - self.lo + 1):  # at most one lap of the range
+            port = self.next[fam]
+            self.next[fam] = self.lo if port >= self.hi else port + 1
+            try:
+                s.bind((wildcard(fam), port))
+                return port
+            except OSError as e:
+                if e.errno != errno.EADDRINUSE:
+                    raise
+        raise OSError(errno.EADDRNOTAVAIL, "no free port in %d-%d" % (self.lo, self.hi))
+
+
+def new_socket(fam, kind, ports):
+    s = socket.socket(fam, kind)
+    if fam == socket.AF_INET6:
+        # An IPv6 socket bound to a port must not claim the IPv4 port too.
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    if ports is not None:
+        try:
+            ports.bind(s, fam)
+        except OSError:
+            s.close()
+            raise
+    return s
+
+
+def tcp_exchange(fam, dst, port, seq, name, timeout, ports):
+    s = new_socket(fam, socket.SOCK_STREAM, ports)
     try:
         s.settimeout(timeout)
         s.connect((dst, port))
@@ -211,15 +271,13 @@ def tcp_exchange(fam, dst, port, seq, name, timeout):
         s.close()
 
 
-def udp_exchange(fam, dst, port, seq, name, timeout, sport, rng):
-    s = socket.socket(fam, socket.SOCK_DGRAM)
+def udp_exchange(fam, dst, port, seq, name, timeout, sport, rng, ports):
+    s = new_socket(fam, socket.SOCK_DGRAM, ports)
     try:
         s.settimeout(timeout)
         if sport:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if fam == socket.AF_INET6:
-                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", sport))
+            s.bind((wildcard(fam), sport))
         qid = rng.randrange(1, 65536)
         s.sendto(dns_query(qid, "host%d.%s.lab.example" % (seq, name)), (dst, port))
         used = s.getsockname()[1]
@@ -234,6 +292,13 @@ def udp_exchange(fam, dst, port, seq, name, timeout, sport, rng):
 def run_client(args):
     rng = random.Random(args.seed)
     tcp_ports = [int(p) for p in args.tcp_ports.split(",") if p]
+    ports = None
+    if args.sequential_from:
+        try:
+            ports = SequentialPorts(args.sequential_from, *local_port_range())
+        except (OSError, ValueError) as e:
+            print("labnet.py: %s" % e, file=sys.stderr)
+            return 2
     families = [("v4", socket.AF_INET, args.v4), ("v6", socket.AF_INET6, args.v6)]
     ops = []
     for fname, fam, dst in families:
@@ -256,10 +321,10 @@ def run_client(args):
             break
         try:
             if proto == "tcp":
-                sport = tcp_exchange(fam, dst, port, seq, args.name, args.timeout)
+                sport = tcp_exchange(fam, dst, port, seq, args.name, args.timeout, ports)
             else:
                 sport = udp_exchange(fam, dst, port, seq, args.name, args.timeout,
-                                     args.udp_sport, rng)
+                                     args.udp_sport, rng, ports)
             result["ok"] += 1
             result["ports"].setdefault("%s/%s" % (proto, fname), []).append(sport)
             streak = 0
@@ -294,6 +359,13 @@ def count(text):
     return n
 
 
+def port_number(text):
+    n = int(text)
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError("want 0..65535")
+    return n
+
+
 def main(argv):
     p = argparse.ArgumentParser(description="two ends of portclass's sample lab")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -315,8 +387,12 @@ def main(argv):
     pc.add_argument("--udp-port", type=int, default=53)
     pc.add_argument("--udp-count", type=count, default=12, metavar="N",
                     help="UDP exchanges per family (0..1000)")
-    pc.add_argument("--udp-sport", type=int, default=0,
-                    help="bind every UDP socket to this source port (0: kernel picks)")
+    pins = pc.add_mutually_exclusive_group()
+    pins.add_argument("--udp-sport", type=port_number, default=0,
+                      help="bind every UDP socket to this source port (0: kernel picks)")
+    pins.add_argument("--sequential-from", type=port_number, default=0, metavar="N",
+                      help="bind every TCP and UDP socket to the next port of a counter "
+                           "starting at N, as Windows XP (0: kernel picks)")
     pc.add_argument("--timeout", type=float, default=3.0, help="per-exchange timeout (s)")
     pc.add_argument("--gap-ms", type=gap, default=(10, 40), help="pause between exchanges")
     pc.add_argument("--seed", type=int, default=1)

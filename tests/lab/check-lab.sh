@@ -6,8 +6,17 @@
 # Runs make-lab.sh into a temporary directory and checks its captures with
 # tshark against its labels.tsv:
 #   - every labelled client address sends TCP and UDP, all with its labelled
-#     TTL / hop limit, all from source ports inside its labelled range, from
-#     more than one port (dnsfixed: every UDP query from one single port);
+#     TTL / hop limit (nat: one hop less), all from source ports inside its
+#     labelled range, from more than one port (dnsfixed: every UDP query from
+#     one single port);
+#   - winxp's new sockets (TCP SYNs and UDP queries, in time order) take
+#     successive ports: >= 80% of the steps are +1, and so are more than half
+#     of the steps between its TCP SYNs alone (the share at which portclass
+#     reports sequential ports); on every other host under 20% of TCP steps are +1;
+#   - the nat address sends with TTL 63 and 127 and hop limits 63 and 127 (a
+#     Linux and a Windows client one hop behind it), the TTL-63 ports lie in
+#     Linux's range and some below Windows', the TTL-127 ports in Windows'
+#     range and some above Linux's;
 #   - the server's addresses send only from its service ports (80, 22, 50000,
 #     53) with TTL 64, and every reply from a service port comes from a server
 #     address; the port-50000 service answers (SYN+ACK seen);
@@ -84,7 +93,7 @@ else
 fi
 
 mapfile -t oses < <(awk -F'\t' 'NR > 1 && $6 == "client" && !seen[$2]++ { print $2 }' "$CAP/labels.tsv")
-[[ ${#oses[@]} -eq 7 ]] && ok "7 client hosts labelled" || bad "${#oses[@]} client hosts labelled, want 7"
+[[ ${#oses[@]} -eq 8 ]] && ok "8 client hosts labelled" || bad "${#oses[@]} client hosts labelled, want 8"
 
 total=0
 syn50000=0
@@ -96,10 +105,14 @@ for os in "${oses[@]}"; do
     fi
     frames=$(tshark -r "$pcap" -T fields -e frame.number 2>/dev/null | wc -l)
     total=$((total + frames))
-    # One line per TCP/UDP packet (ICMP errors excluded: they quote inner headers).
+    # One line per TCP/UDP packet in capture (= time) order; ICMP errors
+    # excluded: they quote inner headers.
     tshark -r "$pcap" -Y '(tcp || udp) && !icmp && !icmpv6' -T fields -E separator=/t \
         -e ip.src -e ipv6.src -e ip.ttl -e ipv6.hlim -e tcp.srcport -e udp.srcport \
-        -e tcp.flags.syn -e tcp.flags.ack >"$OUT/$os.fields" 2>/dev/null
+        -e tcp.flags.syn -e tcp.flags.ack -e udp.dstport >"$OUT/$os.fields" 2>/dev/null
+    # The router's clients are one hop from the capture point, the others none.
+    hops=0
+    [[ $os == nat ]] && hops=1
     n50=$(awk -F'\t' '$5 == 50000 && ($7 == "1" || $7 == "True") && ($8 == "1" || $8 == "True")' \
         "$OUT/$os.fields" | wc -l)
     syn50000=$((syn50000 + n50))
@@ -108,14 +121,19 @@ for os in "${oses[@]}"; do
             ok\ *) ok "${line#ok }" ;;
             *) bad "${line#FAIL }" ;;
         esac
-    done < <(awk -F'\t' -v os="$os" -v labels="$CAP/labels.tsv" -v frames="$frames" '
+    done < <(awk -F'\t' -v os="$os" -v labels="$CAP/labels.tsv" -v frames="$frames" -v hops="$hops" '
         BEGIN {
             while ((getline line < labels) > 0) {
                 split(line, f, "\t")
                 if (f[1] == "address") continue
                 role[f[1]] = f[6]; host[f[1]] = f[2]; ttl[f[1]] = f[5]
                 split(f[4], r, "-"); lo[f[1]] = r[1] + 0; hi[f[1]] = r[2] + 0
+                # the TTLs a client may arrive with: each labelled one, less the hops
+                nt = split(f[5], tl, ",")
+                for (i = 1; i <= nt; i++) okttl[f[1], tl[i] - hops] = 1
             }
+            # nat: which emulated client an arriving TTL stands for, and its range
+            natlo[63] = 32768; nathi[63] = 60999; natlo[127] = 49152; nathi[127] = 65535
             svc[80] = svc[22] = svc[50000] = svc[53] = 1
         }
         {
@@ -135,7 +153,13 @@ for os in "${oses[@]}"; do
             if (sp in svc) fromsvc++
             k = src SUBSEP proto
             n[k]++
-            if (t != ttl[src]) badttl[k]++
+            if (!((src, t) in okttl)) badttl[k]++
+            if (os == "nat") {
+                seenttl[src, t]++
+                if (sp < natlo[t] || sp > nathi[t]) natout[src, t]++
+                if (t == 63 && sp < 49152) natonly[t]++    # no Windows port
+                if (t == 127 && sp > 60999) natonly[t]++   # no Linux port
+            }
             if (sp < lo[src] || sp > hi[src]) { badport[k]++; ex[k] = sp }
             if (!((k, sp) in seen)) { seen[k, sp] = 1; distinct[k]++ }
             if (!(k in mn) || sp < mn[k]) mn[k] = sp
@@ -156,11 +180,70 @@ for os in "${oses[@]}"; do
                     good = n[k] > 0 && badttl[k] == 0 && badport[k] == 0
                     if (os == "dnsfixed" && proto == "udp") good = good && distinct[k] == 1
                     else good = good && distinct[k] > 1
-                    printf "%s %-8s %-9s %s: %3d pkts ttl=%s (%d off) sport %d-%d in %d-%d (%d out%s), %d distinct\n",
-                        good ? "ok  " : "FAIL", os, a, proto, n[k], ttl[a], badttl[k],
-                        mn[k], mx[k], lo[a], hi[a], badport[k],
+                    printf "%s %-8s %-9s %s: %3d pkts ttl=%s%s (%d off) sport %d-%d in %d-%d (%d out%s), %d distinct\n",
+                        good ? "ok  " : "FAIL", os, a, proto, n[k], ttl[a], hops ? " -" hops : "",
+                        badttl[k], mn[k], mx[k], lo[a], hi[a], badport[k],
                         badport[k] ? ", e.g. " ex[k] : "", distinct[k]
                 }
+                if (os != "nat") continue
+                # Several hosts behind one address: both TTLs, each (bar a rare
+                # NAT port clash) within the range of its own client.
+                for (t = 63; t <= 127; t += 64) {
+                    c = seenttl[a, t] + 0; o = natout[a, t] + 0
+                    printf "%s nat      %-9s ttl %d: %3d pkts, %d outside %d-%d\n",
+                        (c > 0 && o * 20 <= c) ? "ok  " : "FAIL", a, t, c, o, natlo[t], nathi[t]
+                }
+            }
+            # Ports only one of the two ranges explains, over both addresses
+            # (one router): a handful of random UDP ports make this near certain.
+            if (os == "nat")
+                printf "%s nat: %d TTL-63 packets from ports below 49152, %d TTL-127 packets from ports above 60999\n",
+                    (natonly[63] > 0 && natonly[127] > 0) ? "ok  " : "FAIL", natonly[63], natonly[127]
+        }' "$OUT/$os.fields")
+
+    # Successive source ports of new sockets (TCP SYNs and UDP queries) per
+    # client address, in time order; a port equal to the previous one is no
+    # new event (as portclass counts them).
+    while IFS= read -r line; do
+        case $line in
+            ok\ *) ok "${line#ok }" ;;
+            *) bad "${line#FAIL }" ;;
+        esac
+    done < <(awk -F'\t' -v os="$os" -v labels="$CAP/labels.tsv" '
+        BEGIN {
+            while ((getline line < labels) > 0) {
+                split(line, f, "\t")
+                if (f[6] == "client" && f[2] == os) client[f[1]] = 1
+            }
+        }
+        function step(key, port) {
+            if (!(key in last)) { last[key] = port; return }
+            if (port == last[key]) return
+            steps[key]++
+            if (port == last[key] + 1) unit[key]++
+            last[key] = port
+        }
+        {
+            src = ($1 != "") ? $1 : $2
+            if (!(src in client)) next
+            tcpsyn = $5 != "" && ($7 == "1" || $7 == "True") && !($8 == "1" || $8 == "True")
+            query = $6 != "" && $9 == 53
+            if (!tcpsyn && !query) next
+            sp = (tcpsyn ? $5 : $6) + 0
+            step(src SUBSEP "all", sp)
+            if (tcpsyn) step(src SUBSEP "tcp", sp)
+        }
+        END {
+            for (a in client) {
+                ka = a SUBSEP "all"; kt = a SUBSEP "tcp"
+                sa = steps[ka] + 0; ua = unit[ka] + 0; st = steps[kt] + 0; ut = unit[kt] + 0
+                if (os == "winxp")
+                    good = sa >= 20 && ua * 5 >= sa * 4 && st >= 10 && ut * 2 > st
+                else
+                    good = st >= 10 && ut * 5 < st
+                printf "%s %-8s %-9s +1 steps: %d of %d between new sockets, %d of %d between TCP SYNs (want %s)\n",
+                    good ? "ok  " : "FAIL", os, a, ua, sa, ut, st,
+                    os == "winxp" ? ">= 80% and > 50%" : "< 20% between SYNs"
             }
         }' "$OUT/$os.fields")
 done
