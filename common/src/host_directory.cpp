@@ -7,13 +7,28 @@ ClientDecision HostDirectory::observe(const PacketFacts& packet) {
   const bool is_tcp = packet.transport == Transport::tcp;
   const ClientDecision decision =
       decide_client(packet.src_port, packet.dst_port, packet.transport, is_tcp ? &packet.tcp : nullptr, *knowledge_);
+  record(packet, decision);
+  return decision;
+}
 
+ClientDecision HostDirectory::observe(const PacketFacts& packet, Endpoint known_client) {
+  const bool is_tcp = packet.transport == Transport::tcp;
+  ClientDecision decision =
+      decide_client(packet.src_port, packet.dst_port, packet.transport, is_tcp ? &packet.tcp : nullptr, *knowledge_);
+  // Certain, but not a SYN: attributed, and not the start of a connection.
+  if (decision.method == ClientMethod::heuristic) decision = ClientDecision{known_client, ClientMethod::heuristic, 1.0};
+  record(packet, decision);
+  return decision;
+}
+
+void HostDirectory::record(const PacketFacts& packet, const ClientDecision& decision) {
+  const bool is_tcp = packet.transport == Transport::tcp;
   HostProfile& sender = hosts_[packet.src];
   sender.add_packet(packet.ttl);
 
   const bool attributable =
       decision.method != ClientMethod::heuristic || decision.confidence >= kMinAttributionConfidence;
-  if (!attributable) return decision;
+  if (!attributable) return;
 
   const Port client_port = decision.client_port(packet.src_port, packet.dst_port);
   const Port server_port = decision.server_port(packet.src_port, packet.dst_port);
@@ -30,7 +45,6 @@ ClientDecision HostDirectory::observe(const PacketFacts& packet) {
     // (a reply says nothing about when the flow started).
     hosts_[packet.dst].add_client_port(packet.transport, client_port, packet.when, false);
   }
-  return decision;
 }
 
 void HostDirectory::merge(const IpAddress& address, const HostProfile& profile) { hosts_[address].merge(profile); }

@@ -42,6 +42,12 @@ class HostDirectory {
   explicit HostDirectory(const PortKnowledge& knowledge) : knowledge_(&knowledge) {}
 
   ClientDecision observe(const PacketFacts& packet);
+  // As observe(packet), for a mid-connection packet of a TCP connection whose
+  // handshake the caller saw (e.g. Wireshark's conversation): the packet is
+  // attributed to `known_client` with certainty instead of by the port
+  // heuristic, and does not start a connection. A SYN or SYN+ACK is still
+  // judged by its flags.
+  ClientDecision observe(const PacketFacts& packet, Endpoint known_client);
   void merge(const HostDirectory& other);
   void merge(const IpAddress& address, const HostProfile& profile);
 
@@ -51,6 +57,8 @@ class HostDirectory {
   const PortKnowledge& knowledge() const noexcept { return *knowledge_; }
 
  private:
+  void record(const PacketFacts& packet, const ClientDecision& decision);
+
   const PortKnowledge* knowledge_;
   Map hosts_;
 };
