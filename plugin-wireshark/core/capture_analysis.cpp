@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "capture_analysis.hpp"
+
+#include <bit>
+
+namespace portclass::ws {
+namespace {
+
+// Exact below 16, then 8 buckets per power of two (~12% apart).
+std::uint64_t bucket(std::uint64_t n) {
+  if (n < 16) return n;
+  const unsigned width = static_cast<unsigned>(std::bit_width(n));
+  return (std::uint64_t{width} << 3) | ((n >> (width - 4)) & 7);
+}
+
+bool attributable(const PacketOut& out) {
+  return out.method != Method::heuristic || out.decision.confidence >= HostDirectory::kMinAttributionConfidence;
+}
+
+}  // namespace
+
+std::string_view to_string(Method m) noexcept {
+  switch (m) {
+    case Method::syn: return "syn";
+    case Method::syn_ack: return "syn-ack";
+    case Method::flow: return "flow";
+    case Method::heuristic: break;
+  }
+  return "heuristic";
+}
+
+CaptureAnalysis::CaptureAnalysis(std::shared_ptr<const Config> config)
+    : config_(std::move(config)), directory_(*config_->knowledge) {}
+
+CaptureAnalysis::Stamp CaptureAnalysis::stamp_of(const HostProfile& p) {
+  Stamp s;
+  const auto& tcp = p.stats(Transport::tcp);
+  const auto& udp = p.stats(Transport::udp);
+  s.packets = p.packets();
+  s.tcp_events = tcp.client_sequence.events;
+  s.udp_events = udp.client_sequence.events;
+  s.dns_queries = p.dns_queries();
+  for (const auto& [layout, n] : p.syn_layouts()) s.syns += n;
+  s.tcp_clients = tcp.client_ports.count();
+  s.udp_clients = udp.client_ports.count();
+  s.tcp_servers = tcp.server_ports.count();
+  s.udp_servers = udp.server_ports.count();
+  s.dns_ports = p.dns_ports().count();
+  s.ttls = static_cast<std::uint32_t>(p.ttl_counts().size());
+  return s;
+}
+
+CaptureAnalysis::Stamp CaptureAnalysis::coarsen(const Stamp& s) {
+  auto b32 = [](std::uint32_t n) { return static_cast<std::uint32_t>(bucket(n)); };
+  Stamp c;
+  c.packets = bucket(s.packets);
+  c.tcp_events = bucket(s.tcp_events);
+  c.udp_events = bucket(s.udp_events);
+  c.dns_queries = bucket(s.dns_queries);
+  c.syns = bucket(s.syns);
+  c.tcp_clients = b32(s.tcp_clients);
+  c.udp_clients = b32(s.udp_clients);
+  c.tcp_servers = b32(s.tcp_servers);
+  c.udp_servers = b32(s.udp_servers);
+  c.dns_ports = b32(s.dns_ports);
+  c.ttls = s.ttls;  // a new TTL value can mean a new stack: always look
+  return c;
+}
+
+ClientDecision CaptureAnalysis::decide(const PacketIn& packet, PacketOut& out) const {
+  const PacketFacts& f = packet.facts;
+  const bool tcp = f.transport == Transport::tcp;
+  const PortKnowledge& knowledge = *config_->knowledge;
+  if (tcp && packet.have_tcp_flags && f.tcp.syn && !f.tcp.rst) {
+    const ClientDecision d = decide_client(f.src_port, f.dst_port, f.transport, &f.tcp, knowledge);
+    out.method = d.method == ClientMethod::syn ? Method::syn : Method::syn_ack;
+    out.starts_flow = true;
+    return d;
+  }
+  if (tcp && packet.flow && packet.flow->handshake_frame <= packet.frame) {
+    const FlowHint& h = *packet.flow;
+    const bool src_client = h.client == f.src && h.client_port == f.src_port;
+    const bool dst_client = h.client == f.dst && h.client_port == f.dst_port;
+    if (src_client != dst_client) {
+      out.method = Method::flow;
+      out.handshake_frame = h.handshake_frame;
+      return {src_client ? Endpoint::source : Endpoint::destination, ClientMethod::syn, 1.0};
+    }
+  }
+  out.method = Method::heuristic;
+  return decide_client(f.src_port, f.dst_port, f.transport, tcp && packet.have_tcp_flags ? &f.tcp : nullptr,
+                       knowledge);
+}
+
+void CaptureAnalysis::record_anchors(const PacketIn& packet, const PacketOut& out) {
+  const PacketFacts& f = packet.facts;
+  const ClientDecision& d = out.decision;
+  const std::uint32_t frame = packet.frame;
+  auto anchor = [&](Finding finding, const IpAddress& address, Transport t = Transport::tcp, Port port = 0) {
+    anchors_[frame].push_back(Anchor{finding, ServerKey{address, t, port}});
+  };
+  HostState& sender = hosts_[f.src];
+  if (sender.first_sent == 0) {
+    sender.first_sent = frame;
+    anchor(Finding::several_stacks, f.src);
+  }
+  if (!attributable(out)) return;
+  const bool src_client = d.client == Endpoint::source;
+  const IpAddress& client = src_client ? f.src : f.dst;
+  const IpAddress& server = src_client ? f.dst : f.src;
+  const Port server_port = d.server_port(f.src_port, f.dst_port);
+  HostState& c = hosts_[client];
+  if (c.first_client == 0) {
+    c.first_client = frame;
+    anchor(Finding::sequential_ports, client);
+    anchor(Finding::outside_range, client);
+  }
+  if (src_client && f.transport == Transport::udp && server_port == 53 && sender.first_dns == 0) {
+    sender.first_dns = frame;
+    anchor(Finding::dns_fixed_port, f.src);
+  }
+  if (servers_.try_emplace(ServerKey{server, f.transport, server_port}).second)
+    anchor(Finding::server_in_ephemeral, server, f.transport, server_port);
+}
+
+const HostJudgement* CaptureAnalysis::judge(const IpAddress& address, HostState& state, bool final) {
+  const HostProfile* profile = directory_.find(address);
+  if (!profile) return nullptr;
+  const Stamp exact = stamp_of(*profile);
+  if (state.judgement && (final ? exact == state.exact : coarsen(exact) == state.coarse)) return state.judgement.get();
+  if (state.judgement)
+    *state.judgement = judge_host(address, *profile, *config_);
+  else
+    state.judgement = std::make_unique<HostJudgement>(judge_host(address, *profile, *config_));
+  state.exact = exact;
+  state.coarse = coarsen(exact);
+  ++state.generation;
+  return state.judgement.get();
+}
+
+const HostJudgement* CaptureAnalysis::judgement(const IpAddress& address, bool final) {
+  if (!directory_.find(address)) return nullptr;
+  return judge(address, hosts_[address], final);
+}
+
+std::uint64_t CaptureAnalysis::generation(const IpAddress& address) const {
+  const auto it = hosts_.find(address);
+  return it == hosts_.end() ? 0 : it->second.generation;
+}
+
+std::optional<std::string> CaptureAnalysis::check(const Anchor& anchor) {
+  const ServerKey& s = anchor.subject;
+  const HostJudgement* j = judge(s.address, hosts_[s.address], true);
+  if (!j) return std::nullopt;
+  if (anchor.finding == Finding::server_in_ephemeral) {
+    if (const std::string* text = j->server_in_ephemeral(s.transport, s.port)) return *text;
+    return std::nullopt;
+  }
+  if (!j->has(anchor.finding)) return std::nullopt;
+  return j->text[static_cast<std::size_t>(anchor.finding)];
+}
+
+void CaptureAnalysis::raise_anchored(std::uint32_t frame, PacketOut& out) {
+  const auto it = anchors_.find(frame);
+  if (it == anchors_.end()) return;
+  for (const Anchor& a : it->second)
+    if (auto text = check(a)) out.raised.push_back({a.finding, std::move(*text)});
+}
+
+void CaptureAnalysis::raise_live(const PacketIn& packet, const ClientDecision& d, PacketOut& out) {
+  const PacketFacts& f = packet.facts;
+  auto host_findings = [&](const IpAddress& address) {
+    HostState& st = hosts_[address];
+    const HostJudgement* j = judge(address, st, false);
+    if (!j || j->findings.empty()) return;
+    for (std::size_t i = 0; i < kFindingCount; ++i) {
+      const auto finding = static_cast<Finding>(i);
+      if (finding == Finding::server_in_ephemeral) continue;  // per service port, below
+      if (!j->has(finding) || st.raised_live.has(finding)) continue;
+      st.raised_live.add(finding);
+      out.raised.push_back({finding, j->text[i]});
+    }
+  };
+  host_findings(f.src);
+  if (f.dst != f.src) host_findings(f.dst);
+
+  if (!attributable(out)) return;
+  const bool src_client = d.client == Endpoint::source;
+  const IpAddress& server = src_client ? f.dst : f.src;
+  const Port port = d.server_port(f.src_port, f.dst_port);
+  ServerState& ss = servers_[ServerKey{server, f.transport, port}];
+  if (ss.raised_live) return;
+  HostState& hs = hosts_[server];
+  const HostJudgement* j = judge(server, hs, false);
+  if (!j || hs.generation == ss.checked_generation) return;
+  ss.checked_generation = hs.generation;
+  if (const std::string* text = j->server_in_ephemeral(f.transport, port)) {
+    ss.raised_live = true;
+    out.raised.push_back({Finding::server_in_ephemeral, *text});
+  }
+}
+
+PacketOut CaptureAnalysis::process(const PacketIn& packet) {
+  PacketOut out;
+  out.decision = decide(packet, out);
+  if (packet.first_pass) {
+    // A packet of a connection whose handshake was seen is attributed with
+    // certainty; the library's own port heuristic gets e.g. a service on
+    // 50000 talking to a client on 2xxxx the wrong way round.
+    if (out.method == Method::flow)
+      directory_.observe(packet.facts, out.decision.client);
+    else
+      directory_.observe(packet.facts);
+    record_anchors(packet, out);
+  }
+  out.sender = judge(packet.facts.src, hosts_[packet.facts.src], !packet.first_pass);
+  if (packet.first_pass)
+    raise_live(packet, out.decision, out);
+  else
+    raise_anchored(packet.frame, out);
+  // raise_live may have re-judged the sender; the pointer stays valid (same node).
+  return out;
+}
+
+}  // namespace portclass::ws

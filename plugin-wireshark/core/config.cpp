@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.hpp"
+
+#include <map>
+
+namespace portclass::ws {
+
+RangeTable::RangeTable(const OsProfileDb& db) : combo_of_(kPortCount, 0) {
+  // Ports sharing the same set of containing profiles share one list: a
+  // handful of lists for ~15 profiles, so per-packet lookups are one index.
+  std::map<std::vector<std::string>, std::uint16_t> index;
+  combos_.emplace_back();
+  index[{}] = 0;
+  std::vector<std::string> ids;
+  for (std::uint32_t port = 0; port < kPortCount; ++port) {
+    ids.clear();
+    for (const auto& p : db.profiles())
+      if (p.ephemeral.contains(static_cast<Port>(port))) ids.push_back(p.id);
+    auto [it, inserted] = index.try_emplace(ids, static_cast<std::uint16_t>(combos_.size()));
+    if (inserted) combos_.push_back(ids);
+    combo_of_[port] = it->second;
+  }
+}
+
+const OsProfile* find_profile_or_family(const OsProfileDb& db, std::string_view name) noexcept {
+  if (const OsProfile* p = db.find(name)) return p;
+  for (const auto& p : db.profiles())
+    if (p.family == name) return &p;
+  return nullptr;
+}
+
+Result<std::shared_ptr<const Config>> build_config(const Settings& settings) {
+  OsProfileDb db = OsProfileDb::builtin();
+  if (!settings.profile_file.empty()) {
+    auto user = OsProfileDb::load_file(settings.profile_file);
+    if (!user) return make_error("portclass.profile_file: " + user.error().message);
+    db = db.overridden_by(user.value());
+  }
+  auto overrides = SubnetOverrides::parse(settings.subnets);
+  if (!overrides) return make_error("portclass.subnets: " + overrides.error().message);
+
+  auto knowledge = std::make_unique<const PortKnowledge>(ServiceRegistry::system(), std::move(db),
+                                                         NotablePortDb::builtin());
+  std::vector<const OsProfile*> override_profiles;
+  for (const auto& o : overrides.value().entries()) {
+    const OsProfile* p = nullptr;
+    if (!o.os.empty()) {
+      p = find_profile_or_family(knowledge->profiles(), o.os);
+      if (!p) return make_error("portclass.subnets: '" + o.text + "': unknown OS profile '" + o.os + "'");
+    }
+    override_profiles.push_back(p);
+  }
+  std::map<std::string, PortSet, std::less<>> family_ranges;
+  for (const auto& p : knowledge->profiles().profiles())
+    family_ranges[p.family] = family_ranges[p.family].union_with(p.ephemeral);
+  RangeTable ranges(knowledge->profiles());
+
+  return std::shared_ptr<const Config>(new Config{settings, std::move(knowledge), std::move(overrides).value(),
+                                                  std::move(override_profiles), std::move(ranges),
+                                                  std::move(family_ranges)});
+}
+
+}  // namespace portclass::ws

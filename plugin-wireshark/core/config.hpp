@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The plugin's settings as the user writes them (Settings), and the validated,
+// ready-to-use form the analysis reads (Config).
+//
+// Contract:
+//  - build_config() either returns a complete Config or an Error naming the
+//    offending preference and value; it never half-applies (a bad subnet entry
+//    rejects the whole set, a bad profile file keeps nothing from it).
+//  - A Config is immutable and shared: the analysis of one capture keeps the
+//    Config it started with even if the preferences change meanwhile.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "portclass/knowledge.hpp"
+#include "portclass/result.hpp"
+#include "subnet_overrides.hpp"
+
+namespace portclass::ws {
+
+struct Settings {
+  bool infer = true;         // OS and range inference per host
+  std::string profile_file;  // user OS-profile TOML, empty for none
+  std::string subnets;       // SubnetOverrides syntax
+};
+
+// Which OS profiles' default ranges contain a port, as a per-port table.
+class RangeTable {
+ public:
+  explicit RangeTable(const OsProfileDb& db);
+  // Profile ids whose default ephemeral range contains the port, database order.
+  const std::vector<std::string>& ids_containing(Port port) const noexcept { return combos_[combo_of_[port]]; }
+
+ private:
+  std::vector<std::uint16_t> combo_of_;          // port -> index into combos_
+  std::vector<std::vector<std::string>> combos_;  // distinct id lists
+};
+
+struct Config {
+  Settings settings;
+  std::unique_ptr<const PortKnowledge> knowledge;
+  SubnetOverrides overrides;
+  // For each override entry (same order), the profile its os= names, or null.
+  std::vector<const OsProfile*> override_profiles;
+  RangeTable ranges;
+  // Union of the default ranges of every profile of a family.
+  std::map<std::string, PortSet, std::less<>> family_ranges;
+
+  const OsProfileDb& profiles() const noexcept { return knowledge->profiles(); }
+};
+
+Result<std::shared_ptr<const Config>> build_config(const Settings& settings);
+
+// An OS profile by id, or else the first profile of that family.
+const OsProfile* find_profile_or_family(const OsProfileDb& db, std::string_view name) noexcept;
+
+}  // namespace portclass::ws

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "extract.hpp"
+
+#include "registration.hpp"
+
+namespace portclass::ws::plugin {
+
+bool to_ip(const address& a, IpAddress& out) {
+  if (a.type == AT_IPv4 && a.len == 4) {
+    out = IpAddress::v4(static_cast<const std::uint8_t*>(a.data));
+    return true;
+  }
+  if (a.type == AT_IPv6 && a.len == 16) {
+    out = IpAddress::v6(static_cast<const std::uint8_t*>(a.data));
+    return true;
+  }
+  return false;
+}
+
+PacketKind classify(const packet_info* pinfo) {
+  if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP) return PacketKind::none;
+  // ICMP errors quote the offending packet's IP and transport header, and the
+  // quoted ports are what pinfo holds afterwards.
+  const PluginState& s = state();
+  for (wmem_list_frame_t* f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+    const int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+    if (id == s.proto_icmp || id == s.proto_icmpv6) return PacketKind::quoted;
+  }
+  if ((pinfo->net_src.type != AT_IPv4 && pinfo->net_src.type != AT_IPv6) || pinfo->net_src.type != pinfo->net_dst.type)
+    return PacketKind::none;
+  return PacketKind::own;
+}
+
+PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire) {
+  PacketIn in;
+  PacketFacts& f = in.facts;
+  to_ip(pinfo->net_src, f.src);
+  to_ip(pinfo->net_dst, f.dst);
+  f.transport = pinfo->ptype == PT_TCP ? Transport::tcp : Transport::udp;
+  f.src_port = static_cast<Port>(pinfo->srcport);
+  f.dst_port = static_cast<Port>(pinfo->destport);
+  f.when = static_cast<Timestamp>(pinfo->abs_ts.secs) * 1000000 + pinfo->abs_ts.nsecs / 1000;
+
+  // The post-dissector's tvb is the whole frame.
+  const guint length = tvb_captured_length(tvb);
+  const auto* bytes = length ? tvb_get_ptr(tvb, 0, static_cast<gint>(length)) : nullptr;
+  if (bytes) {
+    wire = find_wire_facts(std::span<const std::uint8_t>(bytes, length),
+                           WireQuery{f.src, f.dst, f.transport, f.src_port, f.dst_port});
+  }
+  f.ttl = wire.ttl;
+  in.have_tcp_flags = wire.found_transport && f.transport == Transport::tcp;
+  if (in.have_tcp_flags) f.tcp = wire.tcp;
+  f.syn_options = wire.syn_layout;
+  in.frame = pinfo->num;
+  in.first_pass = !PINFO_FD_VISITED(pinfo);
+  return in;
+}
+
+}  // namespace portclass::ws::plugin

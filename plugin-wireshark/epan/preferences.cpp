@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "preferences.hpp"
+
+#include <epan/prefs.h>
+#include <wsutil/report_message.h>
+
+#include "registration.hpp"
+
+namespace portclass::ws::plugin {
+namespace {
+
+// Storage Wireshark's preference code writes into.
+struct PrefValues {
+  gboolean infer = TRUE;
+  const char* profile_file = "";
+  const char* subnets = "";
+};
+
+PrefValues& values() {
+  static PrefValues v;
+  return v;
+}
+
+Settings settings_from_prefs() {
+  const PrefValues& v = values();
+  return Settings{v.infer != FALSE, v.profile_file ? v.profile_file : "", v.subnets ? v.subnets : ""};
+}
+
+void apply() {
+  try {
+    auto config = build_config(settings_from_prefs());
+    if (!config) {
+      report_failure("%s; preference rejected, portclass keeps its previous settings", config.error().message.c_str());
+      return;
+    }
+    state().config = std::move(config).value();
+    // A new capture analysis picks the configuration up; Wireshark redissects
+    // (running the init routine) after preferences change.
+  } catch (const std::exception& e) {
+    report_failure("portclass: preferences not applied: %s", e.what());
+  }
+}
+
+}  // namespace
+
+void register_preferences(int proto) {
+  module_t* module = prefs_register_protocol(proto, apply);
+  PrefValues& v = values();
+  prefs_register_bool_preference(module, "infer", "Infer OS and ephemeral range per host",
+                                 "Judge every host's OS and ephemeral port range from everything the capture shows "
+                                 "about it (ports, TTL, SYN options, allocation pattern). Off: only per-packet "
+                                 "classification, and what portclass.subnets says.",
+                                 &v.infer);
+  prefs_register_filename_preference(module, "profile_file", "User OS profile file",
+                                     "A TOML file of OS profiles in portclass's os-profiles.toml format; its profiles "
+                                     "are added to the built-in ones and replace those with the same id.",
+                                     &v.profile_file, FALSE);
+  prefs_register_string_preference(
+      module, "subnets", "Per-subnet overrides",
+      "What you know better than inference, entries separated by ';': PREFIX os=ID and/or range=PORTS, "
+      "e.g. \"10.1.0.0/16 os=windows; 10.2.0.0/16 range=20000-29999\". The longest matching prefix wins.",
+      &v.subnets);
+  // The built-in configuration until preferences say otherwise.
+  auto config = build_config(settings_from_prefs());
+  if (config) state().config = std::move(config).value();
+}
+
+}  // namespace portclass::ws::plugin

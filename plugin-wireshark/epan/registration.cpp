@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "registration.hpp"
+
+#include <stdexcept>
+
+#include <epan/tap.h>
+
+#include "dissect.hpp"
+#include "fields.hpp"
+#include "preferences.hpp"
+#include "stats.hpp"
+
+namespace portclass::ws::plugin {
+namespace {
+
+// A new capture file: forget everything about the previous one.
+void init_capture() {
+  if (state().config) state().analysis = std::make_unique<CaptureAnalysis>(state().config);
+}
+
+void cleanup_capture() { state().analysis.reset(); }
+
+}  // namespace
+
+PluginState& state() {
+  static PluginState s;
+  return s;
+}
+
+CaptureAnalysis& analysis() {
+  PluginState& s = state();
+  if (!s.analysis) {
+    if (!s.config) throw std::runtime_error("portclass: no valid configuration");
+    s.analysis = std::make_unique<CaptureAnalysis>(s.config);
+  }
+  return *s.analysis;
+}
+
+void register_protocol() {
+  PluginState& s = state();
+  s.proto = proto_register_protocol("Port classification (portclass)", "portclass", "portclass");
+  register_fields(s.proto);
+  register_preferences(s.proto);
+  s.handle = register_dissector("portclass", dissect_portclass, s.proto);
+  register_postdissector(s.handle);
+  register_init_routine(init_capture);
+  register_cleanup_routine(cleanup_capture);
+  s.tap = register_tap("portclass");
+  register_statistics();
+}
+
+void register_handoff() {
+  PluginState& s = state();
+  s.proto_icmp = proto_get_id_by_filter_name("icmp");
+  s.proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+}
+
+}  // namespace portclass::ws::plugin
