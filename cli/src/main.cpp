@@ -40,11 +40,19 @@ int main(int argc, char** argv) {
   CLI::App* host_cmd = add_host_command(app, host);
   CLI::App* profile_cmd = add_profile_command(app, profile);
 
+  // CLI11 would call an unknown command "a missing subcommand": name it.
+  const auto named = [&](const CLI::App* sub) { return argc > 1 && sub->check_name(argv[1]); };
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommands(named).empty())
+    return fail("portclass", std::string("unknown command '") + argv[1] + "' (commands: explain, host, profile)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    return fail("portclass", std::string(e.what()) + " (see portclass --help)");
+    std::string where = "portclass";
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App* s) { return s->parsed(); }))
+      where += " " + sub->get_name();
+    return fail(where, std::string(e.what()) + " (see " + where + " --help)");
   }
 
   std::string where = "portclass";

@@ -55,7 +55,7 @@ void read_profiles(const std::string& path, HostDirectory& directory) {
 CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
   CLI::App* cmd =
       app.add_subcommand("profile", "Infer each host's OS and ephemeral range from pcap/pcapng captures");
-  cmd->add_option("inputs", options.inputs, "Capture files (pcap, pcapng), or with --merge profile JSON files")
+  cmd->add_option("captures", options.inputs, "Capture files (pcap, pcapng), or with --merge profile JSON files")
       ->required();
   cmd->add_flag("--json", options.json, "Print the mergeable per-host profiles (with their analysis) as JSON");
   cmd->add_flag("--merge", options.merge, "The inputs are JSON documents from `profile --json`: combine them");

@@ -99,22 +99,26 @@ void outside_ranges(const HostProfile& host, const Inference& inference, const P
   client.for_each([&](Port p) {
     if (!knowledge.in_any_ephemeral_range(p)) foreign.add(p);
   });
+  // Judge against every default range of the inferred family: a "tuned" best
+  // candidate whose ports lie inside another version's default (Windows XP's
+  // 1025-5000 under a Vista candidate), or that a global counter merely
+  // concentrates, is not outside anything.
+  PortSet default_range;
+  for (const OsProfile& p : knowledge.profiles().profiles())
+    if (p.family == best->family) default_range = default_range.union_with(p.ephemeral);
+  if (default_range.empty()) default_range = best->range;
+  const PortSet strays = ports.difference(default_range);
   std::string message;
   PortSet concerned;
-  if (best->tuned) {
-    const OsProfile* profile = knowledge.profiles().find(best->id);
-    message = "client ports span " + best->range.to_string() + ", which no known default range explains (" +
-              best->name + " uses " + (profile ? profile->ephemeral.to_string() : std::string("another range")) +
-              "): a tuned ip_local_port_range, or NAT";
-    concerned = ports;
-  } else if (inference.verdict == Verdict::identified) {
-    const PortSet strays = ports.difference(best->range);
-    if (!strays.empty()) {
-      message = std::to_string(strays.size()) + " of " + std::to_string(client.count()) +
-                " client ports lie outside the inferred range " + best->range.to_string() + " (" + best->name +
-                "): " + abbreviated(strays) + "; NAT, a tuned range or another stack behind the address";
-      concerned = strays;
-    }
+  if (best->tuned && !strays.empty()) {
+    message = "client ports span " + best->range.to_string() + ", outside every default range of " + best->family +
+              " (" + default_range.to_string() + "): a tuned ip_local_port_range, or NAT";
+    concerned = strays;
+  } else if (!best->tuned && inference.verdict == Verdict::identified && !strays.empty()) {
+    message = std::to_string(strays.size()) + " of " + std::to_string(client.count()) +
+              " client ports lie outside the default ranges of " + best->family + " (" + default_range.to_string() +
+              "): " + abbreviated(strays) + "; NAT, a tuned range or another stack behind the address";
+    concerned = strays;
   }
   if (!foreign.empty()) {
     message += std::string(message.empty() ? "" : "; ") + std::to_string(foreign.size()) +

@@ -13,8 +13,9 @@
 //  - dns-sequential: successive DNS source ports step by +-1.
 //  - sequential-ports: client source ports step by +-1 per new connection
 //    (a global counter or count-down: predictable, RFC 6056).
-//  - outside-known-ranges: the best candidate only fits as "tuned", or client
-//    ports lie outside the inferred range or outside every end-host range.
+//  - outside-known-ranges: client ports outside every default range of the
+//    inferred family (reported when the best candidate is "tuned", or when
+//    the host is identified), or outside every end-host profile's range.
 // Each rule needs a minimum of evidence (FindingOptions) so that a handful of
 // packets never produces a finding. Findings come in the order listed above.
 #pragma once
