@@ -23,8 +23,7 @@ namespace {
 const fs::path kCaptures = fs::path(PORTCLASS_SOURCE_DIR) / "samples/lab/captures";
 
 struct Label {
-  std::string address, os, family, range, role;
-  int ttl = 0;
+  std::string address, os, family, range, ttl, role;  // ttl may list several: "64,128"
 };
 
 std::vector<Label> labels() {
