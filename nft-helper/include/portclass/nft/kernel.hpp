@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Acting on the kernel's nf_tables through libnftnl + libmnl: one netlink
+// batch per action, never the nft binary. Everything happens in the network
+// namespace of the calling thread (see netns.hpp to enter another one).
+#pragma once
+
+#include <string>
+
+#include "portclass/nft/model.hpp"
+#include "portclass/result.hpp"
+
+namespace portclass::nft {
+
+// The kernel validates the whole ruleset (the batch has no END message, so
+// it is aborted after validation): nothing is applied.
+Result<bool> kernel_check(const Ruleset& ruleset);
+
+// Atomically replaces the table `ruleset.table` (and only it). On any error
+// nothing changes, and the message names the rule or object the kernel
+// refused: "kernel refused rule 3 of chain input: ... : No such file or directory".
+Result<bool> kernel_apply(const Ruleset& ruleset);
+
+// Removes the table if it exists (one batch).
+Result<bool> kernel_remove_table(const std::string& table);
+
+}  // namespace portclass::nft

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "cli/inputs.hpp"
+
+#include "portclass/nft/live_range.hpp"
+#include "portclass/nft/policy.hpp"
+#include "portclass/nft/profile_import.hpp"
+
+namespace portclass::nft::cli {
+
+void add_netns_option(CLI::App& app, std::string& netns) {
+  app.add_option("--netns", netns, "Act inside the network namespace /run/netns/NAME")->type_name("NAME");
+}
+
+void add_input_options(CLI::App& app, Inputs& in) {
+  Overrides& o = in.overrides;
+  app.add_option("-c,--config", in.config, "TOML file describing what to protect")->type_name("FILE");
+  app.add_option("--mode", o.mode, "host (input/output of this machine) or gateway (forward chain)")
+      ->type_name("host|gateway");
+  app.add_option("--table", o.table, "Name of the inet table portclass owns (default portclass)")->type_name("NAME");
+  app.add_option("--range", o.range,
+                 "Host mode: this host's ephemeral range: live (default), an OS profile id or ports like 49152-65535")
+      ->type_name("RANGE");
+  app.add_option("--subnet", o.subnets, "Gateway mode: protected subnet and its range, e.g. 10.1.0.0/16=windows")
+      ->type_name("PREFIX=RANGE");
+  app.add_option("--from-profile", in.from_profile,
+                 "Gateway subnets from a `portclass profile --json` document, one range per inferred OS")
+      ->type_name("FILE");
+  app.add_option("--profile-subnet", in.profile_subnets,
+                 "With --from-profile: group the hosts inside PREFIX into one subnet")
+      ->type_name("PREFIX");
+  app.add_option("--profiles", in.profiles, "Extra OS profiles (TOML, the format of common/data/os-profiles.toml)")
+      ->type_name("FILE");
+  app.add_option("--tcp", o.tcp_services, "TCP services offered inbound, e.g. 22,8000-8100")->type_name("PORTS");
+  app.add_option("--udp", o.udp_services, "UDP services offered inbound")->type_name("PORTS");
+  app.add_option("--outbound", o.outbound, "accept (default) or restrict to --outbound-tcp/--outbound-udp")
+      ->type_name("accept|restrict");
+  app.add_option("--outbound-tcp", o.outbound_tcp, "TCP ports that may be contacted (restrict)")->type_name("PORTS");
+  app.add_option("--outbound-udp", o.outbound_udp, "UDP ports that may be contacted (restrict)")->type_name("PORTS");
+  app.add_option("--allow", o.allow, "Fixed-port protocols that need their own rule: ntp, dhcp, mdns, ike")
+      ->delimiter(',')
+      ->type_name("PROTO");
+  app.add_option("--wireguard", o.wireguard, "WireGuard ListenPort to accept")->type_name("PORT");
+  app.add_flag("--no-ipv4", o.no_ipv4, "Drop all IPv4");
+  app.add_flag("--no-ipv6", o.no_ipv6, "Drop all IPv6");
+  app.add_flag("--stateless", o.stateless, "Rules that need no conntrack (spoofable: see the docs)");
+  app.add_flag("--no-ping", o.no_ping, "Do not answer echo requests");
+  add_netns_option(app, in.netns);
+}
+
+std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::string>& notes) {
+  OsProfileDb db = OsProfileDb::builtin();
+  if (!in.profiles.empty()) {
+    auto user = OsProfileDb::load_file(in.profiles);
+    if (!user) return Failure{kBadInput, user.error().message};
+    db = db.overridden_by(*user);
+  }
+  Config config;
+  if (!in.config.empty()) {
+    auto loaded = load_config(in.config, db);
+    if (!loaded) return Failure{kBadInput, loaded.error().message};
+    config = std::move(*loaded);
+  }
+  if (auto o = apply_overrides(config, in.overrides, db); !o) return Failure{kBadInput, o.error().message};
+
+  if (!in.from_profile.empty()) {
+    if (in.overrides.mode && *in.overrides.mode == "host")
+      return Failure{kBadInput, "--from-profile makes a gateway ruleset; it cannot be combined with --mode host"};
+    config.mode = Mode::gateway;
+    std::vector<IpPrefix> groups;
+    for (const std::string& text : in.profile_subnets) {
+      auto p = IpPrefix::parse(text);
+      if (!p) return Failure{kBadInput, "--profile-subnet: " + p.error().message};
+      groups.push_back(*p);
+    }
+    auto imported = import_profiles_file(in.from_profile, db, groups);
+    if (!imported) return Failure{kBadInput, imported.error().message};
+    config.subnets.insert(config.subnets.end(), imported->subnets.begin(), imported->subnets.end());
+    notes.insert(notes.end(), imported->notes.begin(), imported->notes.end());
+  } else if (!in.profile_subnets.empty()) {
+    return Failure{kBadInput, "--profile-subnet needs --from-profile"};
+  }
+
+  if (config.mode == Mode::host && !config.host_range) {
+    auto live = read_live_range();
+    if (!live) return Failure{kSystem, "cannot read this host's ephemeral range: " + live.error().message};
+    config.host_range = live_range_spec(*live);
+  }
+  auto ruleset = build_ruleset(config);
+  if (!ruleset) return Failure{kBadInput, ruleset.error().message};
+  return std::move(*ruleset);
+}
+
+}  // namespace portclass::nft::cli

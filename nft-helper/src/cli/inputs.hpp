@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The options shared by generate, check and apply (what to protect), and the
+// one function that turns them into a Ruleset.
+#pragma once
+
+#include <optional>
+#include <variant>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/exit_codes.hpp"
+#include "portclass/nft/config.hpp"
+#include "portclass/nft/model.hpp"
+
+namespace portclass::nft::cli {
+
+struct Inputs {
+  std::string config;
+  std::string profiles;
+  std::string from_profile;
+  std::vector<std::string> profile_subnets;
+  Overrides overrides;
+  std::string netns;
+};
+
+void add_input_options(CLI::App& app, Inputs& in);
+void add_netns_option(CLI::App& app, std::string& netns);
+
+// A failure with the exit code it deserves.
+struct Failure {
+  Exit code;
+  std::string message;
+};
+
+// Builds the ruleset. Host mode with no range reads the live range of the
+// calling thread's namespace (enter it first). Notes go to `notes`.
+std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::string>& notes);
+
+}  // namespace portclass::nft::cli

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "portclass/nft/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "portclass/nft/names.hpp"
+
+namespace portclass::nft {
+namespace {
+
+Error at(std::string_view origin, const std::string& message) {
+  return make_error(std::string(origin) + ": " + message);
+}
+
+bool only_keys(const toml::table& t, std::initializer_list<std::string_view> keys, std::string* unknown) {
+  for (auto&& [k, v] : t) {
+    (void)v;
+    bool known = false;
+    for (std::string_view key : keys) known = known || k.str() == key;
+    if (!known) {
+      *unknown = std::string(k.str());
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<bool> check_keys(std::string_view origin, const std::string& section, const toml::table& t,
+                        std::initializer_list<std::string_view> keys) {
+  std::string unknown;
+  if (only_keys(t, keys, &unknown))
+    return true;
+  return at(origin, "unknown key " + quoted_for_error(unknown) + (section.empty() ? "" : " in [" + section + "]"));
+}
+
+Result<bool> read_bool(std::string_view origin, const toml::table& t, std::string_view key, bool& out) {
+  const toml::node* n = t.get(key);
+  if (!n) return true;
+  if (!n->is_boolean()) return at(origin, "'" + std::string(key) + "' must be true or false");
+  out = n->as_boolean()->get();
+  return true;
+}
+
+Result<std::optional<std::string>> read_string(std::string_view origin, const toml::table& t, std::string_view key) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::optional<std::string>{};
+  if (!n->is_string()) return at(origin, "'" + std::string(key) + "' must be a string");
+  return std::optional<std::string>{n->as_string()->get()};
+}
+
+// A port list: [22, "8000-8100"], or "22,8000-8100".
+Result<PortSet> read_ports(std::string_view origin, const toml::table& t, std::string_view key,
+                           const std::string& what) {
+  const toml::node* n = t.get(key);
+  if (!n) return PortSet{};
+  if (n->is_string()) {
+    auto p = parse_ports(what, n->as_string()->get());
+    if (!p) return at(origin, p.error().message);
+    return *p;
+  }
+  if (!n->is_array()) return at(origin, what + " must be a list of ports or a \"22,80\" string");
+  PortSet out;
+  for (const toml::node& item : *n->as_array()) {
+    if (item.is_integer()) {
+      const std::int64_t v = item.as_integer()->get();
+      if (v < 0 || v > 65535) return at(origin, what + ": port " + std::to_string(v) + " is outside 0-65535");
+      out.add(static_cast<Port>(v));
+    } else if (item.is_string()) {
+      auto p = parse_ports(what, item.as_string()->get());
+      if (!p) return at(origin, p.error().message);
+      out = out.union_with(*p);
+    } else {
+      return at(origin, what + ": each entry must be a port number or a \"a-b\" string");
+    }
+  }
+  return out;
+}
+
+std::string join_ranges(const PortSet& ports) { return ports.to_string(); }
+
+Result<Mode> parse_mode(std::string_view text) {
+  if (text == "host") return Mode::host;
+  if (text == "gateway") return Mode::gateway;
+  return make_error("mode " + quoted_for_error(text) + " must be \"host\" or \"gateway\"");
+}
+
+Result<Outbound> parse_outbound(std::string_view text) {
+  if (text == "accept") return Outbound::accept;
+  if (text == "restrict") return Outbound::restrict;
+  return make_error("outbound policy " + quoted_for_error(text) + " must be \"accept\" or \"restrict\"");
+}
+
+Result<Subnet> parse_subnet(std::string_view prefix, std::string_view range, const Config& c, const OsProfileDb& db) {
+  auto p = IpPrefix::parse(prefix);
+  if (!p) return make_error("subnet " + quoted_for_error(prefix) + ": " + p.error().message);
+  auto r = resolve_range(range, c.named_ranges, db);
+  if (!r) return make_error("subnet " + p->to_string() + ": " + r.error().message);
+  return Subnet{*p, *r};
+}
+
+Result<bool> set_protocol(Protocols& p, std::string_view name) {
+  if (name == "ntp") p.ntp = true;
+  else if (name == "dhcp") p.dhcp = true;
+  else if (name == "mdns") p.mdns = true;
+  else if (name == "ike") p.ike = true;
+  else return make_error("unknown protocol " + quoted_for_error(name) + ": expected ntp, dhcp, mdns or ike");
+  return true;
+}
+
+}  // namespace
+
+Result<PortSet> parse_ports(std::string_view what, std::string_view text) {
+  if (text.find_first_not_of(" \t") == std::string_view::npos) return PortSet{};
+  auto p = PortSet::parse(text);
+  if (!p) return make_error(std::string(what) + ": " + p.error().message);
+  return *p;
+}
+
+Result<RangeSpec> resolve_range(std::string_view text, const std::map<std::string, PortSet>& named,
+                                const OsProfileDb& db) {
+  if (text == "live")
+    return make_error("range \"live\" is only for this host (host mode)");
+  if (auto it = named.find(std::string(text)); it != named.end())
+    return RangeSpec{it->first, it->second, "range " + it->first + " " + join_ranges(it->second)};
+  if (const OsProfile* profile = db.find(text))
+    return RangeSpec{profile->id, profile->ephemeral, "profile " + profile->id};
+  auto ports = PortSet::parse(text);
+  if (!ports)
+    return make_error("range " + quoted_for_error(text) +
+                      " is neither a range name, an OS profile id nor port ranges like 49152-65535");
+  if (ports->empty()) return make_error("range " + quoted_for_error(text) + " is empty");
+  return RangeSpec{"", *ports, "range " + ports->to_string()};
+}
+
+Result<Config> parse_config(std::string_view text, std::string_view origin, const OsProfileDb& base_db,
+                            const std::filesystem::path& base_dir) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text, std::string(origin));
+  } catch (const toml::parse_error& e) {
+    return make_error(std::string(origin) + ":" + std::to_string(e.source().begin.line) + ":" +
+                      std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+  }
+  if (auto k = check_keys(origin, "", doc,
+                          {"mode", "table", "comment", "ipv4", "ipv6", "stateless", "ping", "profiles", "ranges",
+                           "host", "subnets", "services", "outbound", "protocols"});
+      !k)
+    return k.error();
+
+  Config c;
+  OsProfileDb db = base_db;
+  if (auto s = read_string(origin, doc, "profiles"); !s) {
+    return s.error();
+  } else if (*s) {
+    std::filesystem::path path = **s;
+    if (path.is_relative() && !base_dir.empty()) path = base_dir / path;
+    auto user = OsProfileDb::load_file(path);
+    if (!user) return at(origin, user.error().message);
+    db = db.overridden_by(*user);
+  }
+  if (auto s = read_string(origin, doc, "mode"); !s) {
+    return s.error();
+  } else if (*s) {
+    auto m = parse_mode(**s);
+    if (!m) return at(origin, m.error().message);
+    c.mode = *m;
+  }
+  if (auto s = read_string(origin, doc, "table"); !s) {
+    return s.error();
+  } else if (*s) {
+    auto n = check_identifier("table", **s);
+    if (!n) return at(origin, n.error().message);
+    c.table = *n;
+  }
+  if (auto s = read_string(origin, doc, "comment"); !s) {
+    return s.error();
+  } else if (*s) {
+    auto n = check_comment("comment", **s);
+    if (!n) return at(origin, n.error().message);
+    c.comment = *n;
+  }
+  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ipv4", &c.ipv4}, {"ipv6", &c.ipv6},
+                            {"stateless", &c.stateless}, {"ping", &c.ping}})
+    if (auto b = read_bool(origin, doc, key, *field); !b) return b.error();
+
+  if (const toml::node* n = doc.get("ranges")) {
+    if (!n->is_table()) return at(origin, "[ranges] must be a table of name = \"ports\"");
+    for (auto&& [k, v] : *n->as_table()) {
+      auto name = check_identifier("range name", k.str());
+      if (!name) return at(origin, name.error().message);
+      if (db.find(*name) || *name == "live")
+        return at(origin, "range name '" + *name + "' is reserved or an OS profile id: pick another");
+      if (!v.is_string()) return at(origin, "range " + *name + " must be a \"a-b\" string");
+      auto ports = parse_ports("range " + *name, v.as_string()->get());
+      if (!ports) return at(origin, ports.error().message);
+      if (ports->empty()) return at(origin, "range " + *name + " is empty");
+      c.named_ranges[*name] = *ports;
+    }
+  }
+  if (const toml::node* n = doc.get("host")) {
+    if (!n->is_table()) return at(origin, "[host] must be a table");
+    const toml::table& host = *n->as_table();
+    if (auto k = check_keys(origin, "host", host, {"range"}); !k) return k.error();
+    auto r = read_string(origin, host, "range");
+    if (!r) return r.error();
+    if (*r && **r != "live") {
+      auto spec = resolve_range(**r, c.named_ranges, db);
+      if (!spec) return at(origin, "[host] " + spec.error().message);
+      c.host_range = *spec;
+    }
+  }
+  if (const toml::node* n = doc.get("subnets")) {
+    if (!n->is_table()) return at(origin, "[subnets] must be a table of \"prefix\" = \"range\"");
+    for (auto&& [k, v] : *n->as_table()) {
+      if (!v.is_string()) return at(origin, "subnet " + quoted_for_error(k.str()) + " must map to a range string");
+      auto s = parse_subnet(k.str(), v.as_string()->get(), c, db);
+      if (!s) return at(origin, s.error().message);
+      c.subnets.push_back(*s);
+    }
+  }
+  if (const toml::node* n = doc.get("services")) {
+    if (!n->is_table()) return at(origin, "[services] must be a table");
+    const toml::table& t = *n->as_table();
+    if (auto k = check_keys(origin, "services", t, {"tcp", "udp"}); !k) return k.error();
+    auto tcp = read_ports(origin, t, "tcp", "services.tcp");
+    if (!tcp) return tcp.error();
+    auto udp = read_ports(origin, t, "udp", "services.udp");
+    if (!udp) return udp.error();
+    c.tcp_services = *tcp;
+    c.udp_services = *udp;
+  }
+  if (const toml::node* n = doc.get("outbound")) {
+    if (!n->is_table()) return at(origin, "[outbound] must be a table");
+    const toml::table& t = *n->as_table();
+    if (auto k = check_keys(origin, "outbound", t, {"policy", "tcp", "udp"}); !k) return k.error();
+    if (auto s = read_string(origin, t, "policy"); !s) {
+      return s.error();
+    } else if (*s) {
+      auto o = parse_outbound(**s);
+      if (!o) return at(origin, o.error().message);
+      c.outbound = *o;
+    }
+    auto tcp = read_ports(origin, t, "tcp", "outbound.tcp");
+    if (!tcp) return tcp.error();
+    auto udp = read_ports(origin, t, "udp", "outbound.udp");
+    if (!udp) return udp.error();
+    c.outbound_tcp = *tcp;
+    c.outbound_udp = *udp;
+  }
+  if (const toml::node* n = doc.get("protocols")) {
+    if (!n->is_table()) return at(origin, "[protocols] must be a table");
+    const toml::table& t = *n->as_table();
+    if (auto k = check_keys(origin, "protocols", t, {"ntp", "dhcp", "mdns", "ike", "wireguard"}); !k)
+      return k.error();
+    for (auto [key, field] : {std::pair<std::string_view, bool*>{"ntp", &c.protocols.ntp},
+                              {"dhcp", &c.protocols.dhcp}, {"mdns", &c.protocols.mdns}, {"ike", &c.protocols.ike}})
+      if (auto b = read_bool(origin, t, key, *field); !b) return b.error();
+    auto wg = read_ports(origin, t, "wireguard", "protocols.wireguard");
+    if (!wg) return wg.error();
+    c.protocols.wireguard = *wg;
+  }
+  return c;
+}
+
+Result<Config> load_config(const std::filesystem::path& path, const OsProfileDb& db) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(path.string() + ": cannot read the config file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path.string(), db, path.parent_path());
+}
+
+Result<bool> apply_overrides(Config& c, const Overrides& o, const OsProfileDb& db) {
+  if (o.mode) {
+    auto m = parse_mode(*o.mode);
+    if (!m) return m.error();
+    c.mode = *m;
+  }
+  if (o.table) {
+    auto n = check_identifier("table", *o.table);
+    if (!n) return n.error();
+    c.table = *n;
+  }
+  if (o.range) {
+    if (*o.range == "live") {
+      c.host_range.reset();
+    } else {
+      auto r = resolve_range(*o.range, c.named_ranges, db);
+      if (!r) return r.error();
+      c.host_range = *r;
+    }
+  }
+  for (const std::string& s : o.subnets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos) return make_error("--subnet " + quoted_for_error(s) + " must be PREFIX=RANGE");
+    auto subnet = parse_subnet(s.substr(0, eq), s.substr(eq + 1), c, db);
+    if (!subnet) return subnet.error();
+    c.subnets.push_back(*subnet);
+  }
+  const std::pair<const std::optional<std::string>*, PortSet*> ports[] = {
+      {&o.tcp_services, &c.tcp_services}, {&o.udp_services, &c.udp_services},
+      {&o.outbound_tcp, &c.outbound_tcp}, {&o.outbound_udp, &c.outbound_udp}};
+  const char* names[] = {"--tcp", "--udp", "--outbound-tcp", "--outbound-udp"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    if (!*ports[i].first) continue;
+    auto p = parse_ports(names[i], **ports[i].first);
+    if (!p) return p.error();
+    *ports[i].second = *p;
+  }
+  if (o.outbound) {
+    auto ob = parse_outbound(*o.outbound);
+    if (!ob) return ob.error();
+    c.outbound = *ob;
+  }
+  for (const std::string& a : o.allow)
+    if (auto r = set_protocol(c.protocols, a); !r) return r;
+  for (const std::string& w : o.wireguard) {
+    auto p = parse_port(w);
+    if (!p) return make_error("--wireguard: " + p.error().message);
+    c.protocols.wireguard.add(*p);
+  }
+  if (o.no_ipv4) c.ipv4 = false;
+  if (o.no_ipv6) c.ipv6 = false;
+  if (o.stateless) c.stateless = true;
+  if (o.no_ping) c.ping = false;
+  return true;
+}
+
+}  // namespace portclass::nft
