@@ -50,21 +50,10 @@ const NotablePortDb& NotablePortDb::builtin() {
 }
 
 Result<NotablePortDb> NotablePortDb::parse_toml(std::string_view text, std::string_view origin) {
-  auto parsed = parse_document(text, origin);
-  if (!parsed) return parsed.error();
-  const toml::table& doc = *parsed;
+  auto uses = read_table_array<NotablePortUse>(text, origin, "use", read_use);
+  if (!uses) return uses.error();
   NotablePortDb db;
-  const auto* list = doc.get_as<toml::array>("use");
-  if (!list) return make_error(std::string(origin) + ": no [[use]] tables");
-  std::size_t index = 0;
-  for (const auto& node : *list) {
-    const std::string at = where(origin, "use", index++);
-    const auto* table = node.as_table();
-    if (!table) return make_error(at + "must be a table");
-    auto use = read_use(*table, at);
-    if (!use) return use.error();
-    db.uses_.push_back(std::move(use).value());
-  }
+  db.uses_ = std::move(uses).value();
   return db;
 }
 

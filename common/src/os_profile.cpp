@@ -4,11 +4,10 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "builtin_data.hpp"
+#include "portclass/text_file.hpp"
 #include "toml_fields.hpp"
 
 namespace portclass {
@@ -130,33 +129,21 @@ const OsProfileDb& OsProfileDb::builtin() {
 }
 
 Result<OsProfileDb> OsProfileDb::parse_toml(std::string_view text, std::string_view origin) {
-  auto parsed = parse_document(text, origin);
-  if (!parsed) return parsed.error();
-  const toml::table& doc = *parsed;
-  if (auto k = only_known_keys(doc, {"profile"}, std::string(origin) + ": "); !k) return k.error();
-  OsProfileDb db;
-  const auto* list = doc.get_as<toml::array>("profile");
-  if (!list) return make_error(std::string(origin) + ": no [[profile]] tables");
+  auto profiles = read_table_array<OsProfile>(text, origin, "profile", read_profile);
+  if (!profiles) return profiles.error();
   std::set<std::string> seen;
-  std::size_t index = 0;
-  for (const auto& node : *list) {
-    const std::string at = where(origin, "profile", index++);
-    const auto* table = node.as_table();
-    if (!table) return make_error(at + "must be a table");
-    auto p = read_profile(*table, at);
-    if (!p) return p.error();
-    if (!seen.insert(p->id).second) return make_error(at + "duplicate id '" + p->id + "'");
-    db.profiles_.push_back(std::move(p).value());
-  }
+  for (std::size_t i = 0; i < profiles->size(); ++i)
+    if (!seen.insert((*profiles)[i].id).second)
+      return make_error(where(origin, "profile", i) + "duplicate id '" + (*profiles)[i].id + "'");
+  OsProfileDb db;
+  db.profiles_ = std::move(profiles).value();
   return db;
 }
 
 Result<OsProfileDb> OsProfileDb::load_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read profile file " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_toml(text.str(), path.string());
+  auto text = read_text_file(path, "profile file");
+  if (!text) return text.error();
+  return parse_toml(*text, path.string());
 }
 
 OsProfileDb OsProfileDb::overridden_by(const OsProfileDb& user) const {

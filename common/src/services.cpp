@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "portclass/services.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "portclass/text_file.hpp"
+
 #include <system_error>
 
 namespace portclass {
@@ -53,11 +53,9 @@ const ServiceRegistry& ServiceRegistry::system() {
 }
 
 Result<ServiceRegistry> ServiceRegistry::load_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error("cannot read services file " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path.string());
+  auto text = read_text_file(path, "services file");
+  if (!text) return text.error();
+  return parse(*text, path.string());
 }
 
 // Lines: "name<ws>port/proto[/proto...][<ws>aliases...][<ws># comment]".

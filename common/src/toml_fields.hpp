@@ -17,6 +17,12 @@ namespace portclass::toml_fields {
 // Parses a whole document; a syntax error becomes "<origin>:<line>:<col>: <why>".
 Result<toml::table> parse_document(std::string_view text, std::string_view origin);
 
+// Parses a document that holds only `[[key]]` tables and reads each with
+// read_one(table, "<origin>: <key> #<n>: "), stopping at the first error.
+template <class T, class ReadOne>
+Result<std::vector<T>> read_table_array(std::string_view text, std::string_view origin, std::string_view key,
+                                        ReadOne read_one);
+
 // "<origin>: <what> #<index>: " prefix for messages.
 std::string where(std::string_view origin, std::string_view what, std::size_t index);
 
@@ -29,5 +35,26 @@ Result<std::vector<std::string>> string_list(const toml::table& t, std::string_v
 // Refuses keys the format does not know, so a typo is not silently ignored.
 Result<bool> only_known_keys(const toml::table& t, std::initializer_list<std::string_view> keys,
                              const std::string& where);
+
+template <class T, class ReadOne>
+Result<std::vector<T>> read_table_array(std::string_view text, std::string_view origin, std::string_view key,
+                                        ReadOne read_one) {
+  auto parsed = parse_document(text, origin);
+  if (!parsed) return parsed.error();
+  const toml::table& doc = *parsed;
+  if (auto k = only_known_keys(doc, {key}, std::string(origin) + ": "); !k) return k.error();
+  const auto* list = doc.get_as<toml::array>(key);
+  if (!list) return make_error(std::string(origin) + ": no [[" + std::string(key) + "]] tables");
+  std::vector<T> out;
+  for (const auto& node : *list) {
+    const std::string at = where(origin, key, out.size());
+    const auto* table = node.as_table();
+    if (!table) return make_error(at + "must be a table");
+    Result<T> item = read_one(*table, at);
+    if (!item) return item.error();
+    out.push_back(std::move(item).value());
+  }
+  return out;
+}
 
 }  // namespace portclass::toml_fields
