@@ -75,11 +75,16 @@ Result<std::vector<OwnedInterval>> most_specific(const std::vector<std::pair<IpP
   // top; `next` is the first address not yet assigned (valid while !done).
   std::vector<Span> stack;
   u128 next = 0;
+  bool exhausted = false;  // `next` would be past the last address of the family
   auto close_top = [&]() {
     const Span top = stack.back();
     stack.pop_back();
-    if (next <= top.high) emit(next, top.high, top.owner);
-    next = top.high + 1;  // wraps only after ::/0, when the stack is then empty
+    if (!exhausted && next <= top.high) emit(next, top.high, top.owner);
+    const u128 max = width == 4 ? u128{0xffffffffu} : ~u128{0};
+    if (top.high == max)
+      exhausted = true;
+    else if (!exhausted)
+      next = top.high + 1;
   };
   for (const Span& s : unique) {
     while (!stack.empty() && stack.back().high < s.low) close_top();

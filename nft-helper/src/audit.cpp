@@ -5,6 +5,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -251,6 +252,21 @@ nlohmann::ordered_json to_json(const AuditReport& r) {
               {"findings", findings}};
 }
 
+namespace {
+
+// /proc/net/tcp{,6} print addresses as 32-bit words in host byte order.
+std::string proc_net_address(const std::string& hex) {
+  if (hex.size() != 8 && hex.size() != 32) return hex;
+  std::uint8_t bytes[16] = {};
+  for (std::size_t word = 0; word < hex.size() / 8; ++word) {
+    const std::uint32_t v = static_cast<std::uint32_t>(std::stoul(hex.substr(word * 8, 8), nullptr, 16));
+    std::memcpy(bytes + word * 4, &v, 4);
+  }
+  return (hex.size() == 8 ? IpAddress::v4(bytes) : IpAddress::v6(bytes)).to_string();
+}
+
+}  // namespace
+
 Result<std::vector<ListeningSocket>> read_listening_sockets(const std::filesystem::path& proc_root) {
   std::vector<ListeningSocket> out;
   for (const char* file : {"tcp", "tcp6"}) {
@@ -270,7 +286,7 @@ Result<std::vector<ListeningSocket>> read_listening_sockets(const std::filesyste
       const auto colon = local.rfind(':');
       if (colon == std::string::npos) continue;
       const unsigned long port = std::stoul(local.substr(colon + 1), nullptr, 16);
-      out.push_back(ListeningSocket{Transport::tcp, static_cast<Port>(port), local.substr(0, colon)});
+      out.push_back(ListeningSocket{Transport::tcp, static_cast<Port>(port), proc_net_address(local.substr(0, colon))});
     }
   }
   return out;

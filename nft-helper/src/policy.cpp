@@ -131,7 +131,7 @@ void Builder::icmp_stateful(const std::string& chain) {
   const auto protos = icmp_protocols();
   if (protos.empty()) return;
   rule(chain, {ct_state(kCtEstablished), ct_reply(), any_of(Field::meta_l4proto, protos)}, Verdict::accept,
-       "echo replies to pings sent from behind this rule");
+       c_.mode == Mode::host ? "echo replies to pings this host sent" : "echo replies to pings the protected hosts sent");
   rule(chain, {ct_state(kCtRelated), any_of(Field::meta_l4proto, protos)}, Verdict::accept,
        "ICMP errors about known connections (path MTU, unreachable): related stops at ICMP");
 }
@@ -262,7 +262,7 @@ Result<Ruleset> Builder::host() {
   const RangeSpec& range = *c_.host_range;
   if (range.ports.empty()) return make_error("this host's ephemeral range is empty (all ports reserved?)");
   set("ephemeral", KeyType::inet_service, port_intervals(range.ports),
-      "ephemeral ports of this host: " + range.ports.to_string() + " (" + range.origin + ")");
+      "ephemeral ports of this host (" + range.origin + ")");
   service_sets();
 
   const std::string chain = "input";

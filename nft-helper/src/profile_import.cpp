@@ -17,6 +17,23 @@ namespace {
 // What NAT devices and cloud gateways may use (AWS NACL guidance): the
 // honest range for a host whose stack cannot be told.
 const PortSet kUnidentified{{1024, 65535}};
+constexpr Port kRounding = 1000;
+
+// A tuned host's observed span is a sample of its real range: widen it by
+// the expected unseen margin at each end (span / (n - 1) for n uniform
+// draws), then round out to multiples of 1000, the round numbers admins set.
+// A ruleset narrower than the host's range breaks connections; this errs wide.
+PortSet widen_tuned(const PortSet& observed, std::uint32_t samples) {
+  if (observed.empty()) return observed;
+  const std::uint32_t low = observed.ranges().front().first;
+  const std::uint32_t high = observed.ranges().back().last;
+  const std::uint32_t margin = samples > 1 ? (high - low) / (samples - 1) : 0;
+  std::uint32_t first = low > margin ? low - margin : 1;
+  std::uint32_t last = std::min<std::uint32_t>(65535, high + margin);
+  first = std::max<std::uint32_t>(1, first / kRounding * kRounding);
+  last = std::min<std::uint32_t>(65535, (last / kRounding + 1) * kRounding - 1);
+  return PortSet{{static_cast<Port>(first), static_cast<Port>(last)}};
+}
 
 struct Group {
   IpPrefix prefix;
@@ -43,9 +60,15 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
 
   for (const IpAddress& address : addresses) {
     const HostProfile& host = *directory.find(address);
-    const bool client = !host.stats(Transport::tcp).client_ports.empty() || !host.stats(Transport::udp).client_ports.empty();
-    if (!client) {
-      out.notes.push_back(address.to_string() + ": seen only as a server, no return rule needed");
+    const std::uint32_t client_ports =
+        host.stats(Transport::tcp).client_ports.count() + host.stats(Transport::udp).client_ports.count();
+    const bool server =
+        !host.stats(Transport::tcp).server_ports.empty() || !host.stats(Transport::udp).server_ports.empty();
+    // A server with a stray client port or two (a misattributed packet) is
+    // still a server; the threshold is inference's own minimum.
+    if (client_ports == 0 || (server && client_ports < InferenceOptions{}.min_client_ports)) {
+      out.notes.push_back(address.to_string() + ": seen as a server (" + std::to_string(client_ports) +
+                          " client ports), no return rule; add it with --subnet if it is a client");
       continue;
     }
     const Inference inference = infer(host, db);
@@ -53,9 +76,10 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
     const Candidate* best = inference.best();
     if (inference.verdict == Verdict::identified && best) {
       range.label = best->tuned ? "tuned" : best->id;
-      range.ports = best->range;
+      range.ports = best->tuned ? widen_tuned(best->range, client_ports) : best->range;
       range.origin = "inferred " + inference.label();
-      out.notes.push_back(address.to_string() + ": " + inference.summary());
+      out.notes.push_back(address.to_string() + ": " + inference.summary() +
+                          (best->tuned ? "; tuned span widened to " + range.ports.to_string() : ""));
     } else {
       range.label = "unidentified";
       range.ports = kUnidentified;

@@ -30,6 +30,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "portclass/address.hpp"
 #include "portclass/nft/live_range.hpp"
 #include "portclass/nft/live_ruleset.hpp"
 #include "portclass/port.hpp"

@@ -4,8 +4,11 @@
 // capture of a network becomes that network's gateway ruleset.
 //
 //  - every host with client ports is inferred (infer()); an identified host
-//    gets its profile's range (or the observed span when tuned);
-//  - hosts seen only as servers are left out (nothing returns to them);
+//    gets its profile's range; a tuned host its observed span widened by the
+//    expected unseen margin and rounded out to multiples of 1000 (a ruleset
+//    narrower than the real range breaks connections, so this errs wide);
+//  - hosts seen as servers with fewer client ports than inference needs
+//    are left out (nothing returns to them);
 //  - hosts that stay "unknown" or look like "several" stacks (NAT) get the
 //    wide 1024-65535 range, labelled "unidentified", and a note says so;
 //  - a host inside one of `group_prefixes` joins that subnet, whose range is

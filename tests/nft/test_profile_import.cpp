@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// --from-profile: hosts of a `portclass profile --json` document become
+// gateway subnets with their inferred ranges. First on synthetic traffic,
+// then on the sample lab's real captures.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "portclass/capture/capture_reader.hpp"
+#include "portclass/host_directory.hpp"
+#include "portclass/knowledge.hpp"
+#include "portclass/nft/policy.hpp"
+#include "portclass/nft/profile_import.hpp"
+#include "portclass/profile_json.hpp"
+
+using namespace portclass;
+using namespace portclass::nft;
+namespace fs = std::filesystem;
+
+namespace {
+
+IpAddress A(const char* text) { return IpAddress::parse(text).value(); }
+
+// `count` connections from `client` to a server on 443, with SYN/SYN-ACK.
+void connections(HostDirectory& dir, const IpAddress& client, std::uint8_t ttl, Port first, int step, int count,
+                 Timestamp& clock) {
+  const IpAddress server = A("192.0.2.1");
+  for (int i = 0; i < count; ++i) {
+    const Port port = static_cast<Port>(first + i * step);
+    PacketFacts syn{client, server, Transport::tcp, port, 443, ttl, TcpFlags{true, false, false, false}, "M,S,T,N,W",
+                    clock += 1000};
+    dir.observe(syn);
+    PacketFacts synack{server, client, Transport::tcp, 443, port, 64, TcpFlags{true, true, false, false}, "", clock += 1000};
+    dir.observe(synack);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("synthetic profiles: each client gets its inferred range, servers none", "[import]") {
+  HostDirectory dir(PortKnowledge::builtin());
+  Timestamp clock = 0;
+  connections(dir, A("10.9.0.2"), 128, 1100, 1, 40, clock);    // XP-like: sequential from 1100, TTL 128
+  connections(dir, A("10.9.0.3"), 64, 33000, 614, 40, clock);  // Linux-like: even ports across the range
+  const auto doc = to_json(dir);
+
+  auto imported = import_profiles(doc, OsProfileDb::builtin(), {});
+  REQUIRE(imported.ok());
+  std::map<std::string, Subnet> by_prefix;
+  for (const Subnet& s : imported->subnets) by_prefix.emplace(s.prefix.to_string(), s);
+  REQUIRE(by_prefix.count("10.9.0.2/32"));
+  REQUIRE(by_prefix.count("10.9.0.3/32"));
+  CHECK_FALSE(by_prefix.count("192.0.2.1/32"));  // the server
+  CHECK(by_prefix.at("10.9.0.2/32").range.ports.to_string() == "1025-5000");
+  CHECK(by_prefix.at("10.9.0.3/32").range.ports.to_string() == "32768-60999");
+
+  // Grouped into the user's subnet: one entry with the union of both ranges.
+  auto grouped = import_profiles(doc, OsProfileDb::builtin(), {IpPrefix::parse("10.9.0.0/24").value()});
+  REQUIRE(grouped.ok());
+  REQUIRE(grouped->subnets.size() == 1);
+  CHECK(grouped->subnets[0].prefix.to_string() == "10.9.0.0/24");
+  CHECK(grouped->subnets[0].range.ports.to_string() == "1025-5000,32768-60999");
+}
+
+TEST_CASE("a bad profile document is refused with its JSON path", "[import]") {
+  auto r = import_profiles(nlohmann::json{{"format", "something-else"}}, OsProfileDb::builtin(), {});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find('\n') == std::string::npos);
+}
+
+TEST_CASE("the lab capture becomes a gateway ruleset with each client's real range", "[import][lab]") {
+  const fs::path captures = fs::path(PORTCLASS_SOURCE_DIR) / "samples/lab/captures";
+  if (!fs::exists(captures / "lab.pcapng") || !fs::exists(captures / "labels.tsv")) {
+    WARN("skipped: samples/lab/captures/lab.pcapng is not there (run samples/lab/make-lab.sh)");
+    return;
+  }
+  HostDirectory dir(PortKnowledge::builtin());
+  auto reader = capture::CaptureReader::open(captures / "lab.pcapng");
+  REQUIRE(reader.ok());
+  REQUIRE(reader.value().read_all([&](const PacketFacts& p) { dir.observe(p); }).ok());
+
+  auto imported = import_profiles(to_json(dir), OsProfileDb::builtin(), {});
+  REQUIRE(imported.ok());
+  std::map<std::string, PortSet> ranges;
+  for (const Subnet& s : imported->subnets) ranges[s.prefix.network().to_string()] = s.range.ports;
+
+  std::ifstream labels(captures / "labels.tsv");
+  std::string line;
+  std::getline(labels, line);
+  int clients = 0, exact = 0;
+  while (std::getline(labels, line)) {
+    std::istringstream row(line);
+    std::string address, os, family, range, ttl, role;
+    row >> address >> os >> family >> range >> ttl >> role;
+    INFO(address << " " << os << " labelled " << range);
+    if (role != "client") {
+      CHECK_FALSE(ranges.count(address));  // servers get no return rule
+      continue;
+    }
+    ++clients;
+    REQUIRE(ranges.count(address));
+    const PortSet labelled = PortSet::parse(range).value();
+    // The ruleset must never be narrower than what the host really uses.
+    CHECK(ranges[address].contains(labelled));
+    exact += ranges[address] == labelled;
+  }
+  CHECK(clients >= 10);
+  // All but the deliberately ambiguous hosts (NAT) get exactly their range.
+  CHECK(exact >= clients - 2);
+
+  auto ruleset = [&] {
+    Config c;
+    c.mode = Mode::gateway;
+    c.subnets = imported->subnets;
+    return build_ruleset(c);
+  }();
+  REQUIRE(ruleset.ok());
+  CHECK(ruleset->find_set("windows_xp_ports"));
+}
