@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "capture_analysis.hpp"
 
+#include <algorithm>
 #include <bit>
 
 namespace portclass::ws {
@@ -51,19 +52,20 @@ CaptureAnalysis::Stamp CaptureAnalysis::stamp_of(const HostProfile& p) {
 }
 
 CaptureAnalysis::Stamp CaptureAnalysis::coarsen(const Stamp& s) {
-  auto b32 = [](std::uint32_t n) { return static_cast<std::uint32_t>(bucket(n)); };
+  // One growing measure on the geometric scale: everything a host does adds
+  // to it. Small counts stay exact, so the first few ports, queries or
+  // services, and any new TTL value, are judged at once.
+  auto small = [](std::uint64_t n) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, 16)); };
   Stamp c;
-  c.packets = bucket(s.packets);
-  c.tcp_events = bucket(s.tcp_events);
-  c.udp_events = bucket(s.udp_events);
-  c.dns_queries = bucket(s.dns_queries);
-  c.syns = bucket(s.syns);
-  c.tcp_clients = b32(s.tcp_clients);
-  c.udp_clients = b32(s.udp_clients);
-  c.tcp_servers = b32(s.tcp_servers);
-  c.udp_servers = b32(s.udp_servers);
-  c.dns_ports = b32(s.dns_ports);
-  c.ttls = s.ttls;  // a new TTL value can mean a new stack: always look
+  c.packets = bucket(s.packets + s.tcp_events + s.udp_events + s.dns_queries + s.syns + s.tcp_clients +
+                     s.udp_clients + s.tcp_servers + s.udp_servers + s.dns_ports);
+  c.dns_queries = small(s.dns_queries);
+  c.tcp_clients = small(s.tcp_clients);
+  c.udp_clients = small(s.udp_clients);
+  c.tcp_servers = small(s.tcp_servers);
+  c.udp_servers = small(s.udp_servers);
+  c.dns_ports = small(s.dns_ports);
+  c.ttls = s.ttls;
   return c;
 }
 
@@ -96,13 +98,13 @@ void CaptureAnalysis::record_anchors(const PacketIn& packet, const PacketOut& ou
   const PacketFacts& f = packet.facts;
   const ClientDecision& d = out.decision;
   const std::uint32_t frame = packet.frame;
-  auto anchor = [&](Finding finding, const IpAddress& address, Transport t = Transport::tcp, Port port = 0) {
+  auto anchor = [&](ExpertKind finding, const IpAddress& address, Transport t = Transport::tcp, Port port = 0) {
     anchors_[frame].push_back(Anchor{finding, ServerKey{address, t, port}});
   };
   HostState& sender = hosts_[f.src];
   if (sender.first_sent == 0) {
     sender.first_sent = frame;
-    anchor(Finding::several_stacks, f.src);
+    anchor(ExpertKind::several_stacks, f.src);
   }
   if (!attributable(out)) return;
   const bool src_client = d.client == Endpoint::source;
@@ -112,15 +114,15 @@ void CaptureAnalysis::record_anchors(const PacketIn& packet, const PacketOut& ou
   HostState& c = hosts_[client];
   if (c.first_client == 0) {
     c.first_client = frame;
-    anchor(Finding::sequential_ports, client);
-    anchor(Finding::outside_range, client);
+    anchor(ExpertKind::sequential_ports, client);
+    anchor(ExpertKind::outside_range, client);
   }
   if (src_client && f.transport == Transport::udp && server_port == 53 && sender.first_dns == 0) {
     sender.first_dns = frame;
-    anchor(Finding::dns_fixed_port, f.src);
+    anchor(ExpertKind::dns_fixed_port, f.src);
   }
   if (servers_.try_emplace(ServerKey{server, f.transport, server_port}).second)
-    anchor(Finding::server_in_ephemeral, server, f.transport, server_port);
+    anchor(ExpertKind::server_in_ephemeral, server, f.transport, server_port);
 }
 
 const HostJudgement* CaptureAnalysis::judge(const IpAddress& address, HostState& state, bool final) {
@@ -152,7 +154,7 @@ std::optional<std::string> CaptureAnalysis::check(const Anchor& anchor) {
   const ServerKey& s = anchor.subject;
   const HostJudgement* j = judge(s.address, hosts_[s.address], true);
   if (!j) return std::nullopt;
-  if (anchor.finding == Finding::server_in_ephemeral) {
+  if (anchor.finding == ExpertKind::server_in_ephemeral) {
     if (const std::string* text = j->server_in_ephemeral(s.transport, s.port)) return *text;
     return std::nullopt;
   }
@@ -173,9 +175,9 @@ void CaptureAnalysis::raise_live(const PacketIn& packet, const ClientDecision& d
     HostState& st = hosts_[address];
     const HostJudgement* j = judge(address, st, false);
     if (!j || j->findings.empty()) return;
-    for (std::size_t i = 0; i < kFindingCount; ++i) {
-      const auto finding = static_cast<Finding>(i);
-      if (finding == Finding::server_in_ephemeral) continue;  // per service port, below
+    for (std::size_t i = 0; i < kExpertKinds; ++i) {
+      const auto finding = static_cast<ExpertKind>(i);
+      if (finding == ExpertKind::server_in_ephemeral) continue;  // per service port, below
       if (!j->has(finding) || st.raised_live.has(finding)) continue;
       st.raised_live.add(finding);
       out.raised.push_back({finding, j->text[i]});
@@ -196,7 +198,7 @@ void CaptureAnalysis::raise_live(const PacketIn& packet, const ClientDecision& d
   ss.checked_generation = hs.generation;
   if (const std::string* text = j->server_in_ephemeral(f.transport, port)) {
     ss.raised_live = true;
-    out.raised.push_back({Finding::server_in_ephemeral, *text});
+    out.raised.push_back({ExpertKind::server_in_ephemeral, *text});
   }
 }
 

@@ -61,7 +61,7 @@ struct PacketIn {
 };
 
 struct RaisedFinding {
-  Finding finding;
+  ExpertKind finding;
   std::string text;
 };
 
@@ -101,7 +101,7 @@ class CaptureAnalysis {
     Stamp coarse;
     std::uint64_t generation = 0;
     std::uint32_t first_sent = 0, first_client = 0, first_dns = 0;
-    FindingSet raised_live;
+    ExpertSet raised_live;
   };
   struct ServerKey {
     IpAddress address;
@@ -119,7 +119,7 @@ class CaptureAnalysis {
     std::uint64_t checked_generation = ~std::uint64_t{0};
   };
   struct Anchor {
-    Finding finding;
+    ExpertKind finding;
     ServerKey subject;  // host-level findings use only the address
   };
 

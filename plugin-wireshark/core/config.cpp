@@ -22,6 +22,17 @@ RangeTable::RangeTable(const OsProfileDb& db) : combo_of_(kPortCount, 0) {
   }
 }
 
+Result<bool> parse_switch(std::string_view text) {
+  std::string lower;
+  for (char c : text)
+    if (c != ' ' && c != '\t') lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const char* on : {"on", "true", "yes", "1"})
+    if (lower == on) return true;
+  for (const char* off : {"off", "false", "no", "0"})
+    if (lower == off) return false;
+  return make_error("'" + std::string(text) + "' is not on or off");
+}
+
 const OsProfile* find_profile_or_family(const OsProfileDb& db, std::string_view name) noexcept {
   if (const OsProfile* p = db.find(name)) return p;
   for (const auto& p : db.profiles())

@@ -55,6 +55,12 @@ struct Config {
 
 Result<std::shared_ptr<const Config>> build_config(const Settings& settings);
 
+// An on/off switch as a user types it: on/off, true/false, yes/no, 1/0 (any
+// case). Wireshark's own boolean preferences read every value but "TRUE" as
+// FALSE, so "-o portclass.infer:on" would silently switch inference off;
+// portclass validates the text itself instead.
+Result<bool> parse_switch(std::string_view text);
+
 // An OS profile by id, or else the first profile of that family.
 const OsProfile* find_profile_or_family(const OsProfileDb& db, std::string_view name) noexcept;
 

@@ -3,16 +3,16 @@
 
 namespace portclass::ws {
 
-Finding expert_kind(FindingKind kind) noexcept {
+ExpertKind expert_kind(FindingKind kind) noexcept {
   switch (kind) {
-    case FindingKind::server_in_ephemeral_range: return Finding::server_in_ephemeral;
+    case FindingKind::server_in_ephemeral_range: return ExpertKind::server_in_ephemeral;
     case FindingKind::dns_fixed_port:
     case FindingKind::dns_low_entropy:
-    case FindingKind::dns_sequential: return Finding::dns_fixed_port;
-    case FindingKind::sequential_ports: return Finding::sequential_ports;
+    case FindingKind::dns_sequential: return ExpertKind::dns_fixed_port;
+    case FindingKind::sequential_ports: return ExpertKind::sequential_ports;
     case FindingKind::outside_known_ranges: break;
   }
-  return Finding::outside_range;
+  return ExpertKind::outside_range;
 }
 
 }  // namespace portclass::ws

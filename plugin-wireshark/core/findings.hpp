@@ -16,29 +16,29 @@
 
 namespace portclass::ws {
 
-enum class Finding : std::uint8_t {
+enum class ExpertKind : std::uint8_t {
   server_in_ephemeral,  // a server listening inside its host's ephemeral range
   dns_fixed_port,       // DNS queries from a fixed or low-entropy source port (RFC 5452)
   sequential_ports,     // source ports allocated sequentially (predictable)
   outside_range,        // client ports outside every default range of the inferred OS
   several_stacks,       // packets that look like several OSes at once (NAT)
 };
-inline constexpr std::size_t kFindingCount = 5;
+inline constexpr std::size_t kExpertKinds = 5;
 
 // The id used by the library and the command line for the verdict-based one.
 inline constexpr std::string_view kSeveralStacksId = "several-stacks";
 
-Finding expert_kind(FindingKind kind) noexcept;
+ExpertKind expert_kind(FindingKind kind) noexcept;
 
-class FindingSet {
+class ExpertSet {
  public:
-  void add(Finding f) noexcept { bits_ |= bit(f); }
-  bool has(Finding f) const noexcept { return (bits_ & bit(f)) != 0; }
+  void add(ExpertKind f) noexcept { bits_ |= bit(f); }
+  bool has(ExpertKind f) const noexcept { return (bits_ & bit(f)) != 0; }
   bool empty() const noexcept { return bits_ == 0; }
-  friend bool operator==(FindingSet, FindingSet) = default;
+  friend bool operator==(ExpertSet, ExpertSet) = default;
 
  private:
-  static constexpr std::uint8_t bit(Finding f) noexcept {
+  static constexpr std::uint8_t bit(ExpertKind f) noexcept {
     return static_cast<std::uint8_t>(1u << static_cast<unsigned>(f));
   }
   std::uint8_t bits_ = 0;

@@ -56,23 +56,23 @@ HostJudgement judge_host(const IpAddress& address, const HostProfile& profile, c
   }
 
   const std::string who = address.to_string() + ": ";
-  auto add = [&](Finding kind, std::string_view id, const std::string& sentence) {
+  auto add = [&](ExpertKind kind, std::string_view id, const std::string& sentence) {
     j.findings.add(kind);
     j.ids.emplace_back(id);
     std::string& text = j.text[static_cast<std::size_t>(kind)];
     text += (text.empty() ? who : "; ") + sentence;
   };
   for (auto& issue : find_issues(profile, inf, *config.knowledge)) {
-    const Finding kind = expert_kind(issue.kind);
+    const ExpertKind kind = expert_kind(issue.kind);
     add(kind, to_string(issue.kind), issue.message);
-    if (kind == Finding::server_in_ephemeral) {
+    if (kind == ExpertKind::server_in_ephemeral) {
       // The library words one finding per transport; which one is in the ports.
       const bool tcp = issue.ports.intersection(profile.stats(Transport::tcp).server_ports.to_set()) == issue.ports;
       j.server_issues.push_back({tcp ? Transport::tcp : Transport::udp, issue.ports, who + issue.message});
     }
   }
   if (inf.verdict == Verdict::several)
-    add(Finding::several_stacks, kSeveralStacksId,
+    add(ExpertKind::several_stacks, kSeveralStacksId,
         inf.evidence.empty() ? "looks like several OSes at once" : inf.evidence.front());
   return j;
 }

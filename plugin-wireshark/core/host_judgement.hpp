@@ -38,8 +38,8 @@ struct HostJudgement {
   bool by_preference = false;
   std::string summary;  // one line: verdict and evidence
 
-  FindingSet findings;                                // expert kinds that hold
-  std::array<std::string, kFindingCount> text;        // "address: sentence" per kind (host-level kinds)
+  ExpertSet findings;                                // expert kinds that hold
+  std::array<std::string, kExpertKinds> text;        // "address: sentence" per kind (host-level kinds)
   std::vector<std::string> ids;                       // library ids of every finding, plus several-stacks
   struct ServerIssue {
     Transport transport;
@@ -48,7 +48,7 @@ struct HostJudgement {
   };
   std::vector<ServerIssue> server_issues;
 
-  bool has(Finding f) const noexcept { return findings.has(f); }
+  bool has(ExpertKind f) const noexcept { return findings.has(f); }
   // The sentence when the host serves `port` inside its ephemeral range.
   const std::string* server_in_ephemeral(Transport transport, Port port) const noexcept;
 };

@@ -133,8 +133,13 @@ void add_packet_tree(proto_tree* tree, tvbuff_t* tvb, const PacketIn& in, const 
   add_string(t, f.method, tvb, std::string(to_string(out.method)).c_str());
   add_uint(t, f.confidence, tvb, percent(d.confidence));
   if (out.method == Method::flow) generated(proto_tree_add_uint(t, f.handshake, tvb, 0, 0, out.handshake_frame));
-  if (wanted(t, f.range_of))
-    for (const std::string& id : config.ranges.ids_containing(client_port)) add_string(t, f.range_of, tvb, id.c_str());
+  if (wanted(t, f.range_of)) {
+    const auto& ids = config.ranges.ids_containing(client_port);
+    proto_tree* r = proto_tree_add_subtree_format(t, tvb, 0, 0, subtrees().ranges, nullptr,
+                                                  "Client port %u is inside the default range of %zu OS profiles",
+                                                  client_port, ids.size());
+    for (const std::string& id : ids) add_string(r, f.range_of, tvb, id.c_str());
+  }
   add_bool(t, f.in_no_range, tvb, !config.knowledge->in_any_ephemeral_range(client_port));
   if (out.sender) add_host(t, tvb, pf.src, *out.sender);
 

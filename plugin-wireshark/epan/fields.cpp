@@ -15,8 +15,8 @@ SubtreeIds& subtrees() {
   return ids;
 }
 
-std::array<expert_field, kFindingCount>& experts() {
-  static std::array<expert_field, kFindingCount> ids{{EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT}};
+std::array<expert_field, kExpertKinds>& experts() {
+  static std::array<expert_field, kExpertKinds> ids{{EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT}};
   return ids;
 }
 
@@ -91,25 +91,25 @@ void register_fields(int proto) {
   };
   proto_register_field_array(proto, hf, static_cast<int>(G_N_ELEMENTS(hf)));
 
-  static int* ett[] = {&subtrees().top, &subtrees().host};
+  static int* ett[] = {&subtrees().top, &subtrees().host, &subtrees().ranges};
   proto_register_subtree_array(ett, static_cast<int>(G_N_ELEMENTS(ett)));
 
   auto& ei = experts();
-  auto at = [&ei](Finding which) { return &ei[static_cast<std::size_t>(which)]; };
+  auto at = [&ei](ExpertKind which) { return &ei[static_cast<std::size_t>(which)]; };
   static ei_register_info expert_infos[] = {
-      {at(Finding::server_in_ephemeral),
+      {at(ExpertKind::server_in_ephemeral),
        {"portclass.server_in_ephemeral", PI_PROTOCOL, PI_WARN,
         "Server listening inside its host's ephemeral port range", EXPFILL}},
-      {at(Finding::dns_fixed_port),
+      {at(ExpertKind::dns_fixed_port),
        {"portclass.dns_fixed_port", PI_SECURITY, PI_WARN,
         "DNS client using a fixed or low-entropy UDP source port (RFC 5452)", EXPFILL}},
-      {at(Finding::sequential_ports),
+      {at(ExpertKind::sequential_ports),
        {"portclass.sequential_ports", PI_SEQUENCE, PI_NOTE, "Host allocates source ports sequentially (predictable)",
         EXPFILL}},
-      {at(Finding::outside_range),
+      {at(ExpertKind::outside_range),
        {"portclass.outside_range", PI_ASSUMPTION, PI_NOTE,
         "Client port outside every default range of its inferred OS (NAT, tuned host or proxy)", EXPFILL}},
-      {at(Finding::several_stacks),
+      {at(ExpertKind::several_stacks),
        {"portclass.several_stacks", PI_ASSUMPTION, PI_WARN, "Host looks like several OSes at once (NAT)", EXPFILL}},
   };
   expert_module_t* module = expert_register_protocol(proto);

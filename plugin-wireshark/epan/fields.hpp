@@ -47,12 +47,13 @@ struct FieldIds {
 struct SubtreeIds {
   int top = -1;
   int host = -1;
+  int ranges = -1;
 };
 
 FieldIds& fields();
 SubtreeIds& subtrees();
-// One expert field per Finding, indexed by the enum.
-std::array<expert_field, kFindingCount>& experts();
+// One expert field per ExpertKind, indexed by the enum.
+std::array<expert_field, kExpertKinds>& experts();
 
 void register_fields(int proto);
 

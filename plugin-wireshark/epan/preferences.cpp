@@ -11,7 +11,7 @@ namespace {
 
 // Storage Wireshark's preference code writes into.
 struct PrefValues {
-  gboolean infer = TRUE;
+  const char* infer = "on";
   const char* profile_file = "";
   const char* subnets = "";
 };
@@ -21,14 +21,22 @@ PrefValues& values() {
   return v;
 }
 
-Settings settings_from_prefs() {
+Result<Settings> settings_from_prefs() {
   const PrefValues& v = values();
-  return Settings{v.infer != FALSE, v.profile_file ? v.profile_file : "", v.subnets ? v.subnets : ""};
+  auto infer = parse_switch(v.infer ? v.infer : "");
+  if (!infer) return make_error("portclass.infer: " + infer.error().message);
+  return Settings{infer.value(), v.profile_file ? v.profile_file : "", v.subnets ? v.subnets : ""};
+}
+
+Result<std::shared_ptr<const Config>> config_from_prefs() {
+  auto settings = settings_from_prefs();
+  if (!settings) return settings.error();
+  return build_config(settings.value());
 }
 
 void apply() {
   try {
-    auto config = build_config(settings_from_prefs());
+    auto config = config_from_prefs();
     if (!config) {
       report_failure("%s; preference rejected, portclass keeps its previous settings", config.error().message.c_str());
       return;
@@ -46,11 +54,13 @@ void apply() {
 void register_preferences(int proto) {
   module_t* module = prefs_register_protocol(proto, apply);
   PrefValues& v = values();
-  prefs_register_bool_preference(module, "infer", "Infer OS and ephemeral range per host",
-                                 "Judge every host's OS and ephemeral port range from everything the capture shows "
-                                 "about it (ports, TTL, SYN options, allocation pattern). Off: only per-packet "
-                                 "classification, and what portclass.subnets says.",
-                                 &v.infer);
+  // A checked string rather than a Wireshark boolean: those take any value
+  // but "TRUE" as FALSE without a word (see parse_switch).
+  prefs_register_string_preference(module, "infer", "Infer OS and ephemeral range per host (on/off)",
+                                   "on: judge every host's OS and ephemeral port range from everything the capture "
+                                   "shows about it (ports, TTL, SYN options, allocation pattern). off: only per-packet "
+                                   "classification, and what portclass.subnets says.",
+                                   &v.infer);
   prefs_register_filename_preference(module, "profile_file", "User OS profile file",
                                      "A TOML file of OS profiles in portclass's os-profiles.toml format; its profiles "
                                      "are added to the built-in ones and replace those with the same id.",
@@ -61,7 +71,7 @@ void register_preferences(int proto) {
       "e.g. \"10.1.0.0/16 os=windows; 10.2.0.0/16 range=20000-29999\". The longest matching prefix wins.",
       &v.subnets);
   // The built-in configuration until preferences say otherwise.
-  auto config = build_config(settings_from_prefs());
+  auto config = config_from_prefs();
   if (config) state().config = std::move(config).value();
 }
 

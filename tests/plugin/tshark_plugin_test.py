@@ -1,0 +1,535 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Integration test: real tshark loading the real portclass.so on the lab captures.
+
+Checks, against samples/lab/captures/labels.tsv and independent computations
+(port categories, OS-profile ranges read from common/data/os-profiles.toml):
+per-packet fields (IPv4 and IPv6, TCP and UDP), client side with and without
+the handshake in the capture, the whole-capture OS per labelled host in two
+passes and "so far" in one, every finding on the capture made to trigger it
+(and not elsewhere), -z portclass,hosts and -z portclass,tree, the
+preferences (valid and invalid values), ICMP errors (quoted headers) and a
+capture without TCP/UDP (no portclass items at all).
+
+tshark ignores WIRESHARK_PLUGIN_DIR when run as root, so as root every tshark
+runs as uid/gid 65534 through setpriv, on copies of the plugin and captures in
+a private temporary directory that user can read.
+
+usage: tshark_plugin_test.py --plugin-dir DIR --source-dir DIR [--tshark PATH]
+exit: 0 all passed, 1 a check failed, 77 skipped (no tshark, no captures, no setpriv as root)
+"""
+import argparse
+import ipaddress
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+SKIP = 77
+NOBODY = 65534
+
+
+class Failures:
+    def __init__(self):
+        self.count = 0
+        self.checks = 0
+
+    def check(self, condition, message):
+        self.checks += 1
+        if not condition:
+            self.count += 1
+            print(f"  FAIL: {message}")
+        return condition
+
+
+class Tshark:
+    """Runs tshark with the plugin, unprivileged when we are root."""
+
+    def __init__(self, tshark, plugin_dir, work):
+        self.tshark = tshark
+        self.work = work
+        self.home = work / "home"
+        self.home.mkdir()
+        self.scratch = work / "scratch"  # where the unprivileged tshark may write
+        self.scratch.mkdir()
+        self.plugins = work / "plugins"
+        shutil.copytree(plugin_dir, self.plugins)
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            for d in (self.home, self.scratch):
+                os.chown(d, NOBODY, NOBODY)
+        self.env = dict(os.environ, HOME=str(self.home), WIRESHARK_PLUGIN_DIR=str(self.plugins), LC_ALL="C.UTF-8")
+        # A personal preferences file would change results: use an empty profile.
+        self.env.pop("WIRESHARK_CONFIG_DIR", None)
+
+    def run(self, *args, check=True):
+        cmd = [self.tshark, *map(str, args)]
+        if self.as_root:
+            cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "env",
+                   f"HOME={self.home}", f"WIRESHARK_PLUGIN_DIR={self.plugins}", "LC_ALL=C.UTF-8", *cmd]
+        p = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=300)
+        if check and p.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
+        return p
+
+    def fields(self, capture, names, *extra, two_pass=True):
+        args = ["-r", capture, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
+        if two_pass:
+            args.append("-2")
+        for n in names:
+            args += ["-e", n]
+        out = self.run(*args, *extra).stdout
+        return [dict(zip(names, line.split("\t"))) for line in out.splitlines()]
+
+
+# ---------------------------------------------------------------------------
+# Independent expectations.
+
+def category(port):
+    return "system" if port <= 1023 else "user" if port <= 49151 else "dynamic"
+
+
+def load_profiles(source):
+    data = tomllib.loads((source / "common/data/os-profiles.toml").read_text())
+    profiles = []
+    for p in data["profile"]:
+        ranges = []
+        for r in p["ranges"]:
+            a, _, b = r.replace(":", "-").partition("-")
+            ranges.append((int(a), int(b or a)))
+        profiles.append((p["id"], ranges, bool(p.get("gateway", False))))
+    return profiles
+
+
+def ids_containing(profiles, port):
+    return [pid for pid, ranges, _ in profiles if any(a <= port <= b for a, b in ranges)]
+
+
+def in_end_host_range(profiles, port):
+    return any(a <= port <= b for _, ranges, gw in profiles if not gw for a, b in ranges)
+
+
+def load_labels(captures):
+    rows = (captures / "labels.tsv").read_text().splitlines()
+    head = rows[0].split("\t")
+    return {r["address"]: r for r in (dict(zip(head, line.split("\t"))) for line in rows[1:] if line)}
+
+
+def norm(address):
+    """Canonical text of an address (the first one when tshark lists several)."""
+    return str(ipaddress.ip_address(address.split(",")[0])) if address else ""
+
+
+SERVICES = {("tcp", 80): "http", ("tcp", 22): "ssh", ("udp", 53): "domain"}
+
+PACKET_FIELDS = [
+    "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport",
+    "udp.dstport", "tcp.flags.syn", "tcp.flags.ack", "portclass.src.cat", "portclass.dst.cat", "portclass.client",
+    "portclass.client.addr", "portclass.client.port", "portclass.server.port", "portclass.service",
+    "portclass.client.method", "portclass.client.conf", "portclass.client.handshake", "portclass.client.range_of",
+    "portclass.client.no_default", "portclass.host", "portclass.host.os", "portclass.host.profile",
+    "portclass.host.conf", "portclass.host.range", "portclass.quoted",
+]
+PORTCLASS_FIELDS = [f for f in PACKET_FIELDS if f.startswith("portclass.")]
+
+
+def packet_view(row):
+    """(src, dst, transport, sport, dport) of a row's own TCP/UDP header, or None."""
+    src = norm(row["ip.src"] or row["ipv6.src"])
+    dst = norm(row["ip.dst"] or row["ipv6.dst"])
+    for t in ("tcp", "udp"):
+        if row[f"{t}.srcport"]:
+            return src, dst, t, int(row[f"{t}.srcport"]), int(row[f"{t}.dstport"])
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The checks.
+
+def test_loaded(ts, f):
+    print("plugin registration")
+    f.check("portclass.so" in ts.run("-G", "plugins").stdout, "tshark -G plugins does not list portclass.so")
+    glossary = ts.run("-G", "fields").stdout
+    for name in ("portclass.src.cat", "portclass.client.method", "portclass.host.os", "portclass.quoted",
+                 "portclass.server_in_ephemeral", "portclass.dns_fixed_port", "portclass.sequential_ports",
+                 "portclass.outside_range", "portclass.several_stacks"):
+        f.check(f"\t{name}\t" in glossary, f"-G fields lacks {name}")
+    prefs = ts.run("-G", "defaultprefs").stdout
+    for name in ("portclass.infer", "portclass.profile_file", "portclass.subnets"):
+        f.check(f"#{name}:" in prefs, f"-G defaultprefs lacks {name}")
+    p = ts.run("-z", "help", check=False)
+    stats = p.stdout + p.stderr  # tshark prints the list on stderr
+    for name in ("portclass,hosts", "portclass,tree"):
+        f.check(name in stats, f"-z help lacks {name}")
+
+
+def test_lab_fields(ts, f, captures, labels, profiles):
+    """Every packet of the merged lab capture, two passes."""
+    print("per-packet fields on lab.pcapng (two passes)")
+    rows = ts.fields(captures / "lab.pcapng", PACKET_FIELDS)
+    f.check(len(rows) > 1000, f"only {len(rows)} packets read")
+    clients = {a for a, l in labels.items() if l["role"] == "client"}
+    seen = Counter()
+    verdicts = defaultdict(set)
+    client_ports = defaultdict(set)
+    for row in rows:
+        n = row["frame.number"]
+        view = packet_view(row)
+        if view is None:
+            f.check(not any(row[x] for x in PORTCLASS_FIELDS), f"frame {n}: portclass items on a packet without TCP/UDP")
+            continue
+        src, dst, t, sport, dport = view
+        family = "v4" if ":" not in src else "v6"
+        seen[(family, t)] += 1
+        f.check(row["portclass.src.cat"] == category(sport) and row["portclass.dst.cat"] == category(dport),
+                f"frame {n}: categories {row['portclass.src.cat']}/{row['portclass.dst.cat']} for {sport}/{dport}")
+        f.check(not row["portclass.quoted"], f"frame {n}: own header marked quoted")
+        if (src in clients) == (dst in clients):
+            continue  # not a client/server pair of the lab
+        client_is_src = src in clients
+        client, cport, sport_ = (src, sport, dport) if client_is_src else (dst, dport, sport)
+        client_ports[client].add(cport)
+        f.check(row["portclass.client"] == ("src" if client_is_src else "dst") and norm(row["portclass.client.addr"]) == client,
+                f"frame {n}: client {row['portclass.client']}/{row['portclass.client.addr']}, labels say {client}")
+        f.check(row["portclass.client.port"] == str(cport) and row["portclass.server.port"] == str(sport_),
+                f"frame {n}: ports {row['portclass.client.port']}/{row['portclass.server.port']}, want {cport}/{sport_}")
+        f.check(row["portclass.service"] == SERVICES.get((t, sport_), ""),
+                f"frame {n}: service '{row['portclass.service']}' for {sport_}/{t}")
+        if t == "tcp":
+            syn, ack = row["tcp.flags.syn"] in ("1", "True"), row["tcp.flags.ack"] in ("1", "True")
+            want = "syn" if syn and not ack else "syn-ack" if syn else "flow"
+            f.check(row["portclass.client.method"] == want and row["portclass.client.conf"] == "100",
+                    f"frame {n}: method {row['portclass.client.method']} {row['portclass.client.conf']}%, want {want} 100%")
+            if want == "flow":
+                f.check(row["portclass.client.handshake"].isdigit() and int(row["portclass.client.handshake"]) < int(n),
+                        f"frame {n}: handshake frame '{row['portclass.client.handshake']}'")
+        else:
+            conf = int(row["portclass.client.conf"] or 0)
+            f.check(row["portclass.client.method"] == "heuristic" and 50 <= conf <= 99,
+                    f"frame {n}: UDP decided by {row['portclass.client.method']} at {conf}%")
+        want_ids = ids_containing(profiles, cport)
+        got_ids = row["portclass.client.range_of"].split(",") if row["portclass.client.range_of"] else []
+        f.check(got_ids == want_ids, f"frame {n}: port {cport} in ranges of {got_ids}, want {want_ids}")
+        f.check(row["portclass.client.no_default"] in (("0", "False") if in_end_host_range(profiles, cport) else ("1", "True")),
+                f"frame {n}: no_default={row['portclass.client.no_default']} for port {cport}")
+        f.check(norm(row["portclass.host"]) == src, f"frame {n}: host {row['portclass.host']} is not the source {src}")
+        verdicts[src].add(row["portclass.host.os"])
+    for key in (("v4", "tcp"), ("v4", "udp"), ("v6", "tcp"), ("v6", "udp")):
+        f.check(seen[key] > 0, f"no {key[0]} {key[1]} packets checked")
+    # The whole-capture verdict: the same on every packet, and the labelled family.
+    checked = 0
+    for address in clients:
+        want = labels[address]["family"]
+        f.check(verdicts[address] == {want}, f"{address} ({labels[address]['os']}): OS {sorted(verdicts[address])}, labels say {want}")
+        checked += 1
+    f.check(checked >= 14, f"only {checked} labelled clients")
+    return rows, client_ports
+
+
+def test_one_pass(ts, f, captures):
+    print("one pass: the verdict so far")
+    rows = ts.fields(captures / "linux.pcap", ["portclass.host", "portclass.host.os"], "-Y", 'portclass.host == "10.77.1.2"',
+                     two_pass=False)
+    f.check(len(rows) > 20, "too few packets from 10.77.1.2")
+    if rows:
+        f.check(rows[0]["portclass.host.os"] == "unknown", f"first packet already says {rows[0]['portclass.host.os']}")
+        f.check(rows[-1]["portclass.host.os"] == "linux", f"last packet says {rows[-1]['portclass.host.os']}")
+
+
+def test_mid_connection(ts, f, captures, labels):
+    print("captures that start mid-connection (no SYN, no SYN+ACK)")
+    mid = ts.scratch / "mid.pcapng"
+    ts.run("-r", captures / "lab.pcapng", "-Y", "!(tcp.flags.syn == 1)", "-w", mid)
+    rows = ts.fields(mid, PACKET_FIELDS)
+    clients = {a for a, l in labels.items() if l["role"] == "client"}
+    tcp_rows = right = 0
+    for row in rows:
+        view = packet_view(row)
+        if not view or view[2] != "tcp":
+            continue
+        src, dst, _, sport, dport = view
+        tcp_rows += 1
+        conf = int(row["portclass.client.conf"] or 0)
+        f.check(row["portclass.client.method"] == "heuristic" and 50 <= conf <= 99,
+                f"frame {row['frame.number']}: {row['portclass.client.method']} {conf}% without a handshake")
+        server_port = dport if src in clients else sport
+        if server_port < 1024:  # the heuristic must get well-known services right
+            client = src if src in clients else dst
+            right += norm(row["portclass.client.addr"]) == client
+            f.check(norm(row["portclass.client.addr"]) == client,
+                    f"frame {row['frame.number']}: client {row['portclass.client.addr']}, labels say {client}")
+    f.check(tcp_rows > 500, f"only {tcp_rows} mid-connection TCP packets")
+
+
+def expert_rows(text):
+    """(severity, group, summary) of portclass lines in -z expert output."""
+    out, severity = [], None
+    for line in text.splitlines():
+        m = re.match(r"^(Errors|Warns|Notes|Chats|Comments) \(\d+\)", line)
+        if m:
+            severity = m.group(1)
+            continue
+        m = re.match(r"^\s+(\d+)\s+(\S+)\s+portclass\s+(.*)$", line)
+        if m:
+            out.append((severity, m.group(2), m.group(3)))
+    return out
+
+
+FINDINGS = [
+    # capture, expert field, severity, group, words the message must contain
+    ("linux.pcap", "portclass.server_in_ephemeral", "Warns", "Protocol", ["10.77.1.1", "50000"]),
+    ("dnsfixed.pcap", "portclass.dns_fixed_port", "Warns", "Security", ["10.77.7.2", "33333"]),
+    ("winxp.pcap", "portclass.sequential_ports", "Notes", "Sequence", ["10.77.3.2", "rise by one"]),
+    ("tuned.pcap", "portclass.outside_range", "Notes", "Assumption", ["10.77.6.2"]),
+    ("nat.pcap", "portclass.several_stacks", "Warns", "Assumption", ["10.77.8.2", "TTL"]),
+]
+# Captures where a finding must not appear.
+ABSENT = [
+    ("linux.pcap", ["portclass.dns_fixed_port", "portclass.sequential_ports", "portclass.outside_range",
+                    "portclass.several_stacks"]),
+    ("freebsd.pcap", ["portclass.server_in_ephemeral", "portclass.dns_fixed_port", "portclass.several_stacks"]),
+    ("win10.pcap", ["portclass.dns_fixed_port", "portclass.sequential_ports", "portclass.several_stacks"]),
+]
+
+
+def test_findings(ts, f, captures):
+    print("findings as expert info")
+    for capture, field, severity, group, words in FINDINGS:
+        rows = ts.fields(captures / capture, ["frame.number", "_ws.expert.message"], "-Y", field)
+        f.check(len(rows) >= 1, f"{capture}: no packet carries {field}")
+        messages = " ".join(r["_ws.expert.message"] for r in rows)
+        for w in words:
+            f.check(w in messages, f"{capture}: {field} does not mention '{w}'")
+        expert = ts.run("-2", "-q", "-r", captures / capture, "-z", "expert").stdout
+        listed = expert_rows(expert)
+        f.check(any(s == severity and g == group and all(w in m for w in words[:1]) for s, g, m in listed),
+                f"{capture}: -z expert lists no {severity}/{group} portclass entry for {words[0]}: {listed}")
+        # Once per subject (host, or host and port): no flood of identical entries.
+        for line in expert.splitlines():
+            m = re.match(r"^\s+(\d+)\s+\S+\s+portclass\s", line)
+            if m:
+                f.check(int(m.group(1)) <= 2, f"{capture}: a portclass finding raised {m.group(1)} times: {line.strip()}")
+    for capture, fields in ABSENT:
+        for field in fields:
+            rows = ts.fields(captures / capture, ["frame.number"], "-Y", field)
+            f.check(not rows, f"{capture}: unexpected {field} in frames {[r['frame.number'] for r in rows][:5]}")
+
+
+def parse_hosts_table(text):
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) >= 8 and cells[0] and cells[0] != "Host":
+            try:
+                rows[norm(cells[0])] = cells
+            except ValueError:
+                continue
+    return rows
+
+
+def test_statistics(ts, f, captures, labels, lab_rows, client_ports):
+    print("statistics: -z portclass,hosts and -z portclass,tree")
+    out = ts.run("-2", "-q", "-r", captures / "lab.pcapng", "-z", "portclass,hosts", "-z", "portclass,tree").stdout
+    hosts = parse_hosts_table(out)
+    packets = Counter()
+    for row in lab_rows:
+        view = packet_view(row)
+        if view:
+            packets[view[0]] += 1
+            packets[view[1]] += 1
+    for address, label in labels.items():
+        cells = hosts.get(address)
+        if not f.check(cells is not None, f"hosts table has no row for {address}"):
+            continue
+        _, pkts, nports, lo, hi, os_, conf, findings = cells[:8]
+        f.check(int(pkts) == packets[address], f"{address}: {pkts} packets, fields count {packets[address]}")
+        if label["role"] == "client":
+            ports = client_ports[address]
+            f.check((int(nports), lo, hi) == (len(ports), str(min(ports)), str(max(ports))),
+                    f"{address}: client ports {nports} {lo}-{hi}, fields say {len(ports)} {min(ports)}-{max(ports)}")
+            f.check(os_ == label["family"], f"{address}: hosts table says {os_}, labels say {label['family']}")
+            f.check(conf.endswith("%") or os_ in ("unknown", "several"), f"{address}: confidence '{conf}'")
+        else:
+            f.check(nports == "0", f"server {address} has {nports} client ports")
+        if label["os"] == "dnsfixed":
+            f.check("dns-fixed-port" in findings, f"{address}: findings '{findings}' lack dns-fixed-port")
+        if label["os"] == "nat":
+            f.check("several-stacks" in findings, f"{address}: findings '{findings}' lack several-stacks")
+    # The category tree: counts per direction and per category pair.
+    want = Counter()
+    for row in lab_rows:
+        view = packet_view(row)
+        if not view:
+            continue
+        direction = "client to server" if row["portclass.client"] == "src" else "server to client"
+        want[direction] += 1
+        want[(direction, f"{category(view[3])} -> {category(view[4])}")] += 1
+    got, direction = Counter(), None
+    for line in out.splitlines():
+        m = re.match(r"^(\s*)(client to server|server to client|[a-z]+ -> [a-z]+)\s+(\d+)\s", line)
+        if not m:
+            continue
+        if m.group(2) in ("client to server", "server to client"):
+            direction = m.group(2)
+            got[direction] = int(m.group(3))
+        else:
+            got[(direction, m.group(2))] = int(m.group(3))
+    f.check(got == want, f"category tree {dict(got)} != fields {dict(want)}")
+
+
+def os_by_host(ts, capture, *prefs):
+    rows = ts.fields(capture, ["portclass.host", "portclass.host.os", "portclass.host.profile", "portclass.host.conf",
+                               "portclass.host.range", "portclass.host.by_pref", "portclass.src.cat"], *prefs)
+    out = defaultdict(set)
+    for r in rows:
+        if r["portclass.host"]:
+            out[norm(r["portclass.host"])].add((r["portclass.host.os"], r["portclass.host.profile"], r["portclass.host.conf"],
+                                                r["portclass.host.range"], r["portclass.host.by_pref"]))
+    return out, rows
+
+
+def test_preferences(ts, f, captures):
+    print("preferences")
+    linux = captures / "linux.pcap"
+    base, _ = os_by_host(ts, linux)
+    f.check({v[0] for v in base["10.77.1.2"]} == {"linux"}, f"default: 10.77.1.2 is {base['10.77.1.2']}")
+
+    off, rows = os_by_host(ts, linux, "-o", "portclass.infer:off")
+    f.check(all(v[0] == "" for vals in off.values() for v in vals), f"infer:off still shows an OS: {dict(off)}")
+    f.check(any(r["portclass.src.cat"] for r in rows), "infer:off removed the per-packet fields too")
+    on, _ = os_by_host(ts, linux, "-o", "portclass.infer:on")
+    f.check(on == base, "infer:on differs from the default")
+
+    subnets = "10.77.1.0/24 os=windows; fd77:1::2/128 range=33000-61000"
+    over, _ = os_by_host(ts, linux, "-o", f"portclass.subnets:{subnets}")
+    f.check(over["10.77.1.2"] == {("windows", "windows", "100", "49152-65535", "1")},
+            f"subnet override os=windows: {over['10.77.1.2']}")
+    f.check({(v[0], v[3], v[4]) for v in over["fd77:1::2"]} == {("linux", "33000-61000", "1")},
+            f"subnet override range=: {over['fd77:1::2']}")
+    f.check(over["fd77:1::1"] == base["fd77:1::1"], "an override leaked to a host outside its prefix")
+
+    profile = ts.scratch / "profiles.toml"
+    profile.write_text('[[profile]]\nid = "labtuned"\nfamily = "labtuned"\nname = "Lab Linux tuned to 20000-29999"\n'
+                       'ranges = ["20000-29999"]\ninitial_ttl = 64\nselection = "even-connect"\nprior = 1.0\n'
+                       'sources = ["samples/lab/make-lab.sh"]\n')
+    profile.chmod(0o644)
+    tuned, _ = os_by_host(ts, captures / "tuned.pcap", "-o", f"portclass.profile_file:{profile}")
+    f.check({v[0] for v in tuned["10.77.6.2"]} == {"labtuned"}, f"user profile file: 10.77.6.2 is {tuned['10.77.6.2']}")
+    rows = ts.fields(captures / "tuned.pcap", ["frame.number"], "-o", f"portclass.profile_file:{profile}", "-Y",
+                     "portclass.outside_range")
+    f.check(not rows, "with the user profile that explains its range, the tuned host is still 'outside'")
+
+    bad_toml = ts.scratch / "bad.toml"
+    bad_toml.write_text("[[profile]]\nid = 'x'\nranges = ['70000-80000']\n")
+    bad_toml.chmod(0o644)
+    invalid = [
+        ("portclass.subnets:10.77.1.2/24 os=windows", "portclass.subnets", "host bits"),
+        ("portclass.subnets:10.77.1.0/24 os=plan9", "portclass.subnets", "plan9"),
+        ("portclass.subnets:10.77.1.0/24 flavour=windows", "portclass.subnets", "flavour"),
+        ("portclass.subnets:10.77.1.0/24 range=30000-20000", "portclass.subnets", "30000-20000"),
+        ("portclass.subnets:10.77.1.0/24", "portclass.subnets", "says nothing"),
+        ("portclass.infer:maybe", "portclass.infer", "maybe"),
+        ("portclass.profile_file:/nonexistent/profiles.toml", "portclass.profile_file", "/nonexistent"),
+        (f"portclass.profile_file:{bad_toml}", "portclass.profile_file", "bad.toml"),
+    ]
+    for pref, name, word in invalid:
+        p = ts.run("-2", "-r", linux, "-o", pref, "-T", "fields", "-e", "portclass.host", "-e", "portclass.host.os",
+                   "-e", "portclass.host.profile", "-e", "portclass.host.conf", "-e", "portclass.host.range",
+                   "-e", "portclass.host.by_pref", "-e", "portclass.src.cat", check=False)
+        errors = [l for l in p.stderr.splitlines() if name in l]
+        f.check(len(errors) == 1 and "rejected" in errors[0] and word in errors[0],
+                f"-o {pref}: want one line naming {name} and '{word}', stderr: {p.stderr.strip()!r}")
+        got = defaultdict(set)
+        for line in p.stdout.splitlines():
+            c = line.split("\t")
+            if c[0]:
+                got[norm(c[0])].add(tuple(c[1:6]))
+        f.check(got == base, f"-o {pref}: rejected value changed the results")
+    p = ts.run("-r", linux, "-o", "portclass.nosuchpref:1", "-c", "1", check=False)
+    f.check(p.returncode != 0, "tshark accepted an unknown portclass preference")
+
+
+def test_quoted_and_no_l4(ts, f, crafted):
+    print("ICMP errors and captures without TCP/UDP")
+    rows = ts.fields(crafted / "icmp-errors.pcap", PACKET_FIELDS + ["portclass.quoted.srcport", "portclass.quoted.dstport",
+                                                                    "portclass.quoted.src.cat", "portclass.quoted.dst.cat"])
+    want = [("40000", "53", "user", "system"), ("51000", "443", "dynamic", "system"), ("50123", "443", "dynamic", "system")]
+    f.check(len(rows) == 3, f"{len(rows)} ICMP error packets read")
+    for row, w in zip(rows, want):
+        n = row["frame.number"]
+        f.check(row["portclass.quoted"] in ("1", "True"), f"frame {n}: quoted header not marked")
+        got = (row["portclass.quoted.srcport"], row["portclass.quoted.dstport"], row["portclass.quoted.src.cat"],
+               row["portclass.quoted.dst.cat"])
+        f.check(got == w, f"frame {n}: quoted {got}, want {w}")
+        own = [x for x in PORTCLASS_FIELDS if x != "portclass.quoted" and row[x]]
+        f.check(not own, f"frame {n}: quoted ports taken for the packet's own: {own}")
+    out = ts.run("-2", "-q", "-r", crafted / "icmp-errors.pcap", "-z", "portclass,hosts").stdout
+    f.check(not parse_hosts_table(out), "quoted headers fed the host table")
+
+    none = crafted / "no-l4.pcap"
+    rows = ts.fields(none, ["frame.number", "_ws.col.Protocol"] + PORTCLASS_FIELDS)
+    f.check(len(rows) == 7, f"{len(rows)} packets in no-l4.pcap")
+    f.check(all(not any(r[x] for x in PORTCLASS_FIELDS) for r in rows), "portclass fields on a capture without TCP/UDP")
+    f.check(ts.run("-r", none, "-Y", "portclass").stdout.strip() == "", "-Y portclass matches packets without TCP/UDP")
+    verbose = ts.run("-2", "-r", none, "-V").stdout
+    f.check("Port classification (portclass)" not in verbose, "a portclass tree appears in -V output without TCP/UDP")
+    out = ts.run("-2", "-q", "-r", none, "-z", "portclass,hosts", "-z", "expert").stdout
+    f.check(not parse_hosts_table(out) and not expert_rows(out), "statistics or findings from a capture without TCP/UDP")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--plugin-dir", required=True, type=Path, help="the build's plugins/ (WIRESHARK_PLUGIN_DIR)")
+    ap.add_argument("--source-dir", required=True, type=Path)
+    ap.add_argument("--tshark", default="tshark")
+    args = ap.parse_args()
+
+    tshark = shutil.which(args.tshark)
+    if not tshark:
+        print(f"SKIP: {args.tshark} not found (package tshark)")
+        return SKIP
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        print("SKIP: running as root and setpriv (util-linux) is missing: tshark would ignore the plugin directory")
+        return SKIP
+    captures_src = args.source_dir / "samples/lab/captures"
+    if not (captures_src / "labels.tsv").exists():
+        print(f"SKIP: no lab captures in {captures_src} (build them with samples/lab/make-lab.sh)")
+        return SKIP
+    if not list(args.plugin_dir.glob("*/epan/portclass.so")):
+        print(f"FAIL: no */epan/portclass.so under {args.plugin_dir}")
+        return 1
+
+    work = Path(tempfile.mkdtemp(prefix="portclass-plugin-test."))
+    try:
+        work.chmod(0o755)
+        captures = work / "captures"
+        shutil.copytree(captures_src, captures)
+        crafted = work / "crafted"
+        subprocess.run([sys.executable, str(Path(__file__).with_name("craft_pcaps.py")), str(crafted)], check=True)
+        for p in work.rglob("*"):
+            p.chmod(p.stat().st_mode | 0o444 | (0o111 if p.is_dir() else 0))
+        ts = Tshark(tshark, args.plugin_dir, work)
+        f = Failures()
+        labels = load_labels(captures)
+        profiles = load_profiles(args.source_dir)
+        test_loaded(ts, f)
+        lab_rows, client_ports = test_lab_fields(ts, f, captures, labels, profiles)
+        test_one_pass(ts, f, captures)
+        test_mid_connection(ts, f, captures, labels)
+        test_findings(ts, f, captures)
+        test_statistics(ts, f, captures, labels, lab_rows, client_ports)
+        test_preferences(ts, f, captures)
+        test_quoted_and_no_l4(ts, f, crafted)
+        print(f"{f.checks - f.count} of {f.checks} checks passed")
+        return 1 if f.count else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
