@@ -170,6 +170,13 @@ class Auditor {
     }
 
     if (c.family == NFPROTO_IPV4) return;
+    // IPv6 switched off on purpose (`meta nfproto ipv6 drop`): nothing to break.
+    for (const Analysed& a : rules) {
+      const RuleFacts& f = a.facts;
+      RuleFacts only_family = f;
+      only_family.nfproto.reset();
+      if (f.action == RuleAction::drop && f.nfproto == NFPROTO_IPV6 && only_family.unconditional()) return;
+    }
     bool nd = false;
     for (const Analysed& a : rules) {
       const RuleFacts& f = a.facts;

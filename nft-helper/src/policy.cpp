@@ -36,9 +36,10 @@ Match any_of(Field f, std::vector<std::uint64_t> values) {
   return m;
 }
 
+// A single port or range is a compare or a range expression, as nft turns a
+// one-element anonymous set into its element.
 Match ports_match(Field f, const PortSet& ports) {
-  if (ports.ranges().size() == 1 && ports.ranges().front().first == ports.ranges().front().last)
-    return eq(f, ports.ranges().front().first);
+  if (ports.ranges().size() == 1) return Match{f, Op::eq, {port_interval(ports.ranges().front())}, {}, 0, {}};
   return Match{f, Op::in_set, port_intervals(ports), {}, 0, {}};
 }
 
