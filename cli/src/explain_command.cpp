@@ -33,11 +33,12 @@ int run_explain(const ExplainOptions& options, std::ostream& out) {
   if (!options.no_sockets) {
     auto table = read_socket_table();
     if (table) {
+      std::vector<SocketUse> uses = sockets_using(report, *table);
       std::unordered_set<std::uint64_t> inodes;
-      report.sockets = sockets_using(report, *table, {});
-      for (const SocketUse& use : *report.sockets)
+      for (const SocketUse& use : uses)
         if (use.socket.inode != 0) inodes.insert(use.socket.inode);
-      report.sockets = sockets_using(report, *table, find_socket_owners(inodes));
+      attach_owners(uses, find_socket_owners(inodes));
+      report.sockets = std::move(uses);
     } else {
       // The port's facts still stand; say why the live part is missing.
       report.socket_error = table.error().message;

@@ -54,8 +54,7 @@ ExplainReport build_explain_report(const PortArgument& argument, const PortKnowl
   return r;
 }
 
-std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<SocketEntry>& table,
-                                     const SocketOwners& owners) {
+std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<SocketEntry>& table) {
   std::vector<SocketUse> out;
   if (report.port == 0) return out;  // port 0 means "unbound", not a port in use
   for (const SocketEntry& s : table) {
@@ -64,9 +63,7 @@ std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vec
     const bool local = s.local_port == report.port;
     const bool remote = !local && s.remote_port == report.port;
     if (!local && !remote) continue;
-    SocketUse use{s, local, {}};
-    if (const auto it = owners.find(s.inode); s.inode != 0 && it != owners.end()) use.owners = it->second;
-    out.push_back(std::move(use));
+    out.push_back({s, local, {}});
   }
   const auto key = [](const SocketUse& u) {
     return std::make_tuple(u.socket.transport, !u.local, !is_listening(u.socket), u.socket.local, u.socket.local_port,
@@ -74,6 +71,12 @@ std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vec
   };
   std::sort(out.begin(), out.end(), [&](const SocketUse& a, const SocketUse& b) { return key(a) < key(b); });
   return out;
+}
+
+void attach_owners(std::vector<SocketUse>& uses, const SocketOwners& owners) {
+  for (SocketUse& use : uses)
+    if (const auto it = owners.find(use.socket.inode); use.socket.inode != 0 && it != owners.end())
+      use.owners = it->second;
 }
 
 void render_text(const ExplainReport& r, std::ostream& out) {

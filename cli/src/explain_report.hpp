@@ -43,9 +43,10 @@ struct ExplainReport {
 ExplainReport build_explain_report(const PortArgument& argument, const PortKnowledge& knowledge);
 
 // The sockets whose local port (or, for connections, remote port) is the
-// report's port, on its transports, with their owners; sorted for output.
-std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<SocketEntry>& table,
-                                     const SocketOwners& owners);
+// report's port, on its transports, sorted for output; owners not yet known.
+std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<SocketEntry>& table);
+// Fills each use's owners from `owners` (keyed by socket inode).
+void attach_owners(std::vector<SocketUse>& uses, const SocketOwners& owners);
 
 void render_text(const ExplainReport& report, std::ostream& out);
 nlohmann::json to_json(const ExplainReport& report);
