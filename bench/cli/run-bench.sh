@@ -19,7 +19,8 @@ usage() {
     cat <<'USAGE'
 usage: run-bench.sh [--portclass PATH] [--packets N] [--runs N] [--keep DIR]
 
-  --portclass PATH  the portclass binary (default: the newest build*/cli/portclass)
+  --portclass PATH  the portclass binary (default: the newest build*/[*/]cli/portclass;
+                    use a Release build for figures worth quoting)
   --packets N       minimum packets in the benchmark capture (default 1000000)
   --runs N          runs per tool, the best is reported (default 3)
   --keep DIR        build the capture in DIR and keep it (default: a temp dir, removed)
@@ -41,7 +42,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $PACKETS =~ ^[0-9]+$ && $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "run-bench.sh: --packets and --runs take numbers" >&2; exit 2; }
 if [[ -z $PORTCLASS ]]; then
-    PORTCLASS=$(ls -t "$ROOT"/build*/cli/portclass "$ROOT"/build/*/cli/portclass 2>/dev/null | head -n1 || true)
+    PORTCLASS=$(ls -t "$ROOT"/build*/cli/portclass "$ROOT"/build*/*/cli/portclass 2>/dev/null | head -n1 || true)
 fi
 [[ -n $PORTCLASS && -x $PORTCLASS ]] || { echo "run-bench.sh: no portclass binary (build it, or pass --portclass)" >&2; exit 2; }
 for tool in editcap mergecap capinfos p0f; do
