@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "portclass/host_directory.hpp"
 
+#include "portclass/category.hpp"
+
 namespace portclass {
 
 ClientDecision HostDirectory::observe(const PacketFacts& packet) {
@@ -21,14 +23,23 @@ ClientDecision HostDirectory::observe(const PacketFacts& packet, Endpoint known_
   return decision;
 }
 
+bool HostDirectory::attributable(const PacketFacts& packet, const ClientDecision& decision) noexcept {
+  if (decision.method != ClientMethod::heuristic || decision.confidence >= 1.0) return true;
+  // A guess only counts between a system port and a non-system one (443 and
+  // 51234): between two high ports (a tuned client's 24680, IANA-named, and a
+  // server on 50000) the guess is wrong too often, and a wrong guess plants a
+  // false server port on the client and a false client port on the server.
+  const bool src_system = category_of(packet.src_port) == PortCategory::system;
+  const bool dst_system = category_of(packet.dst_port) == PortCategory::system;
+  return src_system != dst_system && decision.confidence >= kMinAttributionConfidence;
+}
+
 void HostDirectory::record(const PacketFacts& packet, const ClientDecision& decision) {
   const bool is_tcp = packet.transport == Transport::tcp;
   HostProfile& sender = hosts_[packet.src];
   sender.add_packet(packet.ttl);
 
-  const bool attributable =
-      decision.method != ClientMethod::heuristic || decision.confidence >= kMinAttributionConfidence;
-  if (!attributable) return;
+  if (!attributable(packet, decision)) return;
 
   const Port client_port = decision.client_port(packet.src_port, packet.dst_port);
   const Port server_port = decision.server_port(packet.src_port, packet.dst_port);

@@ -121,9 +121,7 @@ for address, a in sorted(analysis.items(), key=lambda kv: address_key(kv[0])):
         check.equal(bool(got), bool(expected), f"{address}: server-in-ephemeral-range finding (oracle {sorted(expected)})")
         if got and expected:
             check.that(all(str(p) in got["ports"].split(",") for p in expected), f"{address}: finding names {sorted(expected)}: {got['ports']}")
-    elif row.get("role") == "client" and row.get("os") not in ("tuned", "nat"):
-        # (A tuned client's ports are registered service numbers; the per-packet
-        # heuristic takes some for services, a known limitation of stateless attribution.)
+    elif row.get("role") == "client" and row.get("os") != "nat":
         check.that("server-in-ephemeral-range" not in found, f"{address} ({row.get('os')}): no server finding, sends no SYN+ACK")
     if row.get("os") == "tuned":
         check.that("outside-known-ranges" in found, f"{address}: tuned client's ports are outside every known range")

@@ -202,3 +202,23 @@ TEST_CASE("profiles round-trip through JSON and bad documents are refused whole"
   negative["hosts"]["10.0.0.1"]["packets"] = -5;
   CHECK(merge_from_json(negative, untouched).error().message.find("packets") != std::string::npos);
 }
+
+TEST_CASE("a guess between two high ports attributes nothing", "[directory]") {
+  // A tuned client (24680 is IANA-named) talking to a server on 50000, seen
+  // mid-connection: the heuristic may guess wrong, so neither host learns a
+  // port from it; the handshake still attributes with certainty.
+  HostDirectory dir(PortKnowledge::builtin());
+  const TcpFlags ack{false, true, false, false}, syn{true, false, false, false}, synack{true, true, false, false};
+  dir.observe(packet("10.0.0.2", "10.0.0.1", Transport::tcp, 24680, 50000, 64, ack, 1));
+  dir.observe(packet("10.0.0.1", "10.0.0.2", Transport::tcp, 50000, 24680, 64, ack, 2));
+  const auto client = IpAddress::parse("10.0.0.2").value();
+  const auto server = IpAddress::parse("10.0.0.1").value();
+  CHECK(dir.find(client)->stats(Transport::tcp).server_ports.empty());
+  CHECK(dir.find(client)->stats(Transport::tcp).client_ports.empty());
+  CHECK(dir.find(server)->stats(Transport::tcp).client_ports.empty());
+  dir.observe(packet("10.0.0.2", "10.0.0.1", Transport::tcp, 24682, 50000, 64, syn, 3));
+  dir.observe(packet("10.0.0.1", "10.0.0.2", Transport::tcp, 50000, 24682, 64, synack, 4));
+  CHECK(dir.find(client)->stats(Transport::tcp).client_ports.to_set().to_string() == "24682");
+  CHECK(dir.find(server)->stats(Transport::tcp).server_ports.to_set().to_string() == "50000");
+  CHECK(dir.find(client)->stats(Transport::tcp).server_ports.empty());
+}

@@ -36,7 +36,8 @@ class HostDirectory {
  public:
   using Map = std::unordered_map<IpAddress, HostProfile, IpAddressHash>;
 
-  // Heuristic decisions below this confidence do not attribute ports.
+  // Heuristic decisions attribute ports only between a system port and a
+  // non-system one, and only from this confidence up.
   static constexpr double kMinAttributionConfidence = 0.6;
 
   explicit HostDirectory(const PortKnowledge& knowledge) : knowledge_(&knowledge) {}
@@ -57,6 +58,7 @@ class HostDirectory {
   const PortKnowledge& knowledge() const noexcept { return *knowledge_; }
 
  private:
+  static bool attributable(const PacketFacts& packet, const ClientDecision& decision) noexcept;
   void record(const PacketFacts& packet, const ClientDecision& decision);
 
   const PortKnowledge* knowledge_;
