@@ -31,7 +31,7 @@ as_user=()
 "${as_user[@]}" env HOME="$stage" WIRESHARK_PLUGIN_DIR="$stage/plugins" \
   tshark -r "$stage/lab.pcapng" -2 -Y portclass -c 12 -T fields -E header=y \
   -e ip.src -e ipv6.src -e tcp.srcport -e udp.srcport -e tcp.dstport -e udp.dstport \
-  -e portclass.client.port -e portclass.client.method -e portclass.host.os -e portclass.host.confidence \
+  -e portclass.client.port -e portclass.client.method -e portclass.host.os -e portclass.host.conf \
   | tee "$out/annotated.tsv" | column -t -s $'\t'
 
 echo
@@ -41,6 +41,6 @@ echo "== 2. portclass profile $capture"
 
 echo
 echo "== 3. portclass-nft generate for the lab's protected hosts (from the capture's profiles)"
-"$build/nft-helper/portclass-nft" generate --gateway --from-profile "$out/profiles.json" | tee "$out/ruleset.nft"
+"$build/nft-helper/portclass-nft" generate --mode gateway --from-profile "$out/profiles.json" | tee "$out/ruleset.nft"
 echo
 echo "demo: outputs in $repo/$out"
