@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "portclass/nft/names.hpp"
@@ -214,11 +215,22 @@ Result<Config> parse_config(std::string_view text, std::string_view origin, cons
   }
   if (const toml::node* n = doc.get("subnets")) {
     if (!n->is_table()) return at(origin, "[subnets] must be a table of \"prefix\" = \"range\"");
-    for (auto&& [k, v] : *n->as_table()) {
+    const toml::table& subnets = *n->as_table();
+    c.subnets.reserve(subnets.size());
+    // Thousands of subnets share a handful of ranges: resolve each text once.
+    std::map<std::string, std::shared_ptr<const RangeSpec>, std::less<>> resolved;
+    for (auto&& [k, v] : subnets) {
       if (!v.is_string()) return at(origin, "subnet " + quoted_for_error(k.str()) + " must map to a range string");
-      auto s = parse_subnet(k.str(), v.as_string()->get(), c, db);
-      if (!s) return at(origin, s.error().message);
-      c.subnets.push_back(*s);
+      auto prefix = IpPrefix::parse(k.str());
+      if (!prefix) return at(origin, "subnet " + quoted_for_error(k.str()) + ": " + prefix.error().message);
+      const std::string& range_text = v.as_string()->get();
+      auto it = resolved.find(range_text);
+      if (it == resolved.end()) {
+        auto r = resolve_range(range_text, c.named_ranges, db);
+        if (!r) return at(origin, "subnet " + prefix->to_string() + ": " + r.error().message);
+        it = resolved.emplace(range_text, std::make_shared<const RangeSpec>(std::move(*r))).first;
+      }
+      c.subnets.push_back(Subnet{*prefix, it->second});
     }
   }
   if (const toml::node* n = doc.get("services")) {
@@ -266,11 +278,13 @@ Result<Config> parse_config(std::string_view text, std::string_view origin, cons
 }
 
 Result<Config> load_config(const std::filesystem::path& path, const OsProfileDb& db) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return make_error(path.string() + ": cannot read the config file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), path.string(), db, path.parent_path());
+  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size())))
+    return make_error(path.string() + ": cannot read the config file");
+  return parse_config(text, path.string(), db, path.parent_path());
 }
 
 Result<bool> apply_overrides(Config& c, const Overrides& o, const OsProfileDb& db) {

@@ -2,6 +2,9 @@
 #include "portclass/nft/kernel.hpp"
 
 #include <net/if.h>
+#include <sys/uio.h>
+
+#include <vector>
 
 #include "nl/build.hpp"
 #include "nl/socket.hpp"
@@ -41,6 +44,18 @@ Result<bool> run(const Ruleset* ruleset, const std::string& table, bool commit) 
 }
 
 }  // namespace
+
+std::size_t batch_bytes(const Ruleset& ruleset) {
+  nl::Batch batch(1, true);
+  nl::add_replace(batch, ruleset, nl::BuildContext{});
+  batch.finish();
+  const int pages = nftnl_batch_iovec_len(batch.raw());
+  std::vector<iovec> iov(static_cast<std::size_t>(pages));
+  nftnl_batch_iovec(batch.raw(), iov.data(), static_cast<std::uint32_t>(pages));
+  std::size_t total = 0;
+  for (const iovec& v : iov) total += v.iov_len;
+  return total;
+}
 
 Result<bool> kernel_check(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, false); }
 Result<bool> kernel_apply(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, true); }

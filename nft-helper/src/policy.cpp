@@ -318,30 +318,38 @@ std::string range_label(const PortSet& ports) {
 }
 
 Result<bool> Builder::groups() {
+  // Subnets share RangeSpec objects: work per distinct object, then per subnet
+  // only look the group up by pointer.
+  std::map<const RangeSpec*, std::size_t> group_of_spec;
   std::map<std::vector<PortRange>, std::size_t> index;
-  std::vector<std::pair<IpPrefix, std::size_t>> v4, v6;
+  std::vector<const RangeSpec*> specs;
   for (const Subnet& s : c_.subnets) {
-    if (s.range.ports.empty()) return make_error("subnet " + s.prefix.to_string() + " has an empty range");
-    auto [it, added] = index.try_emplace(s.range.ports.ranges(), groups_.size());
-    if (added) groups_.push_back(Group{s.range.ports, {}, {}, {}, {}, {}});
-    (void)it;
+    const RangeSpec* spec = s.shared_range().get();
+    if (group_of_spec.count(spec)) continue;
+    if (spec->ports.empty()) return make_error("subnet " + s.prefix.to_string() + " has an empty range");
+    group_of_spec[spec] = 0;
+    specs.push_back(spec);
+    if (index.try_emplace(spec->ports.ranges(), 0).second) groups_.push_back(Group{spec->ports, {}, {}, {}, {}, {}});
   }
   // Order groups by their ranges so the output does not depend on input order.
-  std::vector<std::size_t> order;
-  for (const auto& [ranges, i] : index) order.push_back(i);
   std::vector<Group> sorted;
-  std::map<std::size_t, std::size_t> renumber;
-  for (std::size_t i : order) {
-    renumber[i] = sorted.size();
-    sorted.push_back(groups_[i]);
+  for (auto& [ranges, i] : index) {
+    i = sorted.size();
+    sorted.push_back(Group{PortSet(ranges), {}, {}, {}, {}, {}});
   }
   groups_ = std::move(sorted);
-  for (const Subnet& s : c_.subnets) {
-    const std::size_t g = renumber[index[s.range.ports.ranges()]];
-    std::string label = s.range.label.empty() ? range_label(s.range.ports) : identifier_from(s.range.label);
-    if (label.empty()) label = range_label(s.range.ports);
+  for (const RangeSpec* spec : specs) {
+    const std::size_t g = index[spec->ports.ranges()];
+    group_of_spec[spec] = g;
+    std::string label = spec->label.empty() ? range_label(spec->ports) : identifier_from(spec->label);
+    if (label.empty()) label = range_label(spec->ports);
     groups_[g].labels.insert(label);
-    groups_[g].origins.insert(s.range.label.empty() ? s.range.ports.to_string() : s.range.label);
+    groups_[g].origins.insert(spec->label.empty() ? spec->ports.to_string() : spec->label);
+  }
+  std::vector<std::pair<IpPrefix, std::size_t>> v4, v6;
+  v4.reserve(c_.subnets.size());
+  for (const Subnet& s : c_.subnets) {
+    const std::size_t g = group_of_spec[s.shared_range().get()];
     if (s.prefix.network().is_v4()) {
       if (c_.ipv4) v4.emplace_back(s.prefix, g);
     } else if (c_.ipv6) {
@@ -352,8 +360,8 @@ Result<bool> Builder::groups() {
   if (!a4) return a4.error();
   auto a6 = most_specific(v6);
   if (!a6) return a6.error();
-  for (const OwnedInterval& o : *a4) groups_[o.owner].v4.push_back(o.interval);
-  for (const OwnedInterval& o : *a6) groups_[o.owner].v6.push_back(o.interval);
+  for (OwnedInterval& o : a4.value()) groups_[o.owner].v4.push_back(std::move(o.interval));
+  for (OwnedInterval& o : a6.value()) groups_[o.owner].v6.push_back(std::move(o.interval));
 
   std::set<std::string> used = {"protected", "tcp", "udp", "out", "ephemeral"};
   for (std::size_t i = 0; i < groups_.size(); ++i) {

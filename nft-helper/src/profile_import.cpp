@@ -98,7 +98,7 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
     }
     auto prefix = IpPrefix::parse(address.to_string());
     if (!prefix) return prefix.error();
-    out.subnets.push_back(Subnet{*prefix, range});
+    out.subnets.push_back(Subnet{*prefix, std::move(range)});
   }
   for (const Group& g : groups) {
     if (g.hosts == 0) {

@@ -25,11 +25,14 @@ struct Register {
   std::uint32_t mask32 = 0;  // host-order mask of a 4-byte register (ct state)
 };
 
-std::uint32_t host_u32(const Bytes& b) {
+template <class B>
+std::uint32_t host_u32(const B& b) {
   std::uint32_t v = 0;
   std::memcpy(&v, b.data(), std::min<std::size_t>(b.size(), 4));
   return v;
 }
+
+std::uint64_t be_value(const RawBytes& b) { return portclass::nft::be_value(Bytes(b.begin(), b.end())); }
 
 PortSet port_compare(std::uint32_t op, Port v) {
   switch (op) {
@@ -149,7 +152,7 @@ class Interpreter {
     }
   }
 
-  void compare(const Register& r, std::uint32_t op, const Bytes& data) {
+  void compare(const Register& r, std::uint32_t op, const RawBytes& data) {
     if (data.empty()) return;
     switch (r.held) {
       case Held::none: f_.other_condition = true; return;
@@ -159,7 +162,7 @@ class Interpreter {
     }
   }
 
-  void compare_meta(const Register& r, std::uint32_t op, const Bytes& data) {
+  void compare_meta(const Register& r, std::uint32_t op, const RawBytes& data) {
     switch (r.key) {
       case NFT_META_L4PROTO:
         if (op == NFT_CMP_EQ) narrow_bytes(f_.l4protos, {data[0]});
@@ -186,7 +189,7 @@ class Interpreter {
     }
   }
 
-  void compare_ct(const Register& r, std::uint32_t op, const Bytes& data) {
+  void compare_ct(const Register& r, std::uint32_t op, const RawBytes& data) {
     if (r.key == NFT_CT_STATE) {
       const std::uint32_t value = host_u32(data);
       std::uint32_t states = 0;
@@ -204,7 +207,7 @@ class Interpreter {
     f_.other_condition = true;
   }
 
-  void compare_payload(const Register& r, std::uint32_t op, const Bytes& data) {
+  void compare_payload(const Register& r, std::uint32_t op, const RawBytes& data) {
     switch (payload_field(r)) {
       case PField::l4proto:
         if (op == NFT_CMP_EQ) narrow_bytes(f_.l4protos, {data[0]});
@@ -239,7 +242,7 @@ class Interpreter {
     }
   }
 
-  void range(const Register& r, std::uint32_t op, const Bytes& from, const Bytes& to) {
+  void range(const Register& r, std::uint32_t op, const RawBytes& from, const RawBytes& to) {
     if (r.held == Held::payload && from.size() == 2 && to.size() == 2) {
       const PField field = payload_field(r);
       if (field == PField::dport || field == PField::sport) {

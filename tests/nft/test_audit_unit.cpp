@@ -18,8 +18,8 @@ using namespace portclass::nft;
 
 namespace {
 
-Bytes u32(std::uint32_t v) {
-  Bytes b(4);
+RawBytes u32(std::uint32_t v) {
+  RawBytes b(4);
   std::memcpy(b.data(), &v, 4);
   return b;
 }
@@ -29,8 +29,8 @@ KernelExpr meta(std::uint32_t key) { KernelExpr e; e.name = "meta"; e.key = key;
 KernelExpr payload(std::uint32_t base, std::uint32_t offset, std::uint32_t len) {
   KernelExpr e; e.name = "payload"; e.base = base; e.offset = offset; e.len = len; e.dreg = 1; return e;
 }
-KernelExpr bitwise(Bytes mask) { KernelExpr e; e.name = "bitwise"; e.sreg = e.dreg = 1; e.data = std::move(mask); e.len = 4; return e; }
-KernelExpr cmp(std::uint32_t op, Bytes data) { KernelExpr e; e.name = "cmp"; e.sreg = 1; e.op = op; e.data = std::move(data); return e; }
+KernelExpr bitwise(RawBytes mask) { KernelExpr e; e.name = "bitwise"; e.sreg = e.dreg = 1; e.data = std::move(mask); e.len = 4; return e; }
+KernelExpr cmp(std::uint32_t op, RawBytes data) { KernelExpr e; e.name = "cmp"; e.sreg = 1; e.op = op; e.data = std::move(data); return e; }
 KernelExpr lookup(std::string set) { KernelExpr e; e.name = "lookup"; e.sreg = 1; e.set = std::move(set); return e; }
 KernelExpr verdict(int v) { KernelExpr e; e.name = "immediate"; e.has_verdict = true; e.verdict = v; return e; }
 

@@ -141,11 +141,11 @@ wireguard = [51820]
   CHECK(c->stateless);
   CHECK_FALSE(c->ping);
   REQUIRE(c->subnets.size() == 3);
-  CHECK(c->subnets[0].range.ports == db().find("windows")->ephemeral);
-  CHECK(c->subnets[1].range.label == "build_farm");
-  CHECK(c->subnets[1].range.ports.to_string() == "20000-29999");
-  CHECK(c->subnets[2].range.label.empty());
-  CHECK(c->subnets[2].range.ports.to_string() == "1025-5000,49152-65535");
+  CHECK(c->subnets[0].range().ports == db().find("windows")->ephemeral);
+  CHECK(c->subnets[1].range().label == "build_farm");
+  CHECK(c->subnets[1].range().ports.to_string() == "20000-29999");
+  CHECK(c->subnets[2].range().label.empty());
+  CHECK(c->subnets[2].range().ports.to_string() == "1025-5000,49152-65535");
   CHECK(c->tcp_services.to_string() == "22,8000-8100");
   CHECK(c->udp_services.to_string() == "53");
   CHECK(c->outbound == Outbound::restrict);
@@ -177,8 +177,8 @@ TEST_CASE("command-line overrides are validated like the file", "[config]") {
   REQUIRE(apply_overrides(c, o, db()).ok());
   CHECK(c.mode == Mode::gateway);
   REQUIRE(c.subnets.size() == 2);
-  CHECK(c.subnets[0].range.ports.to_string() == "1025-5000");
-  CHECK(c.subnets[1].range.ports.to_string() == "10000-65535");
+  CHECK(c.subnets[0].range().ports.to_string() == "1025-5000");
+  CHECK(c.subnets[1].range().ports.to_string() == "10000-65535");
   CHECK(c.protocols.ntp);
 }
 

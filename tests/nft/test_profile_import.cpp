@@ -54,15 +54,15 @@ TEST_CASE("synthetic profiles: each client gets its inferred range, servers none
   REQUIRE(by_prefix.count("10.9.0.2/32"));
   REQUIRE(by_prefix.count("10.9.0.3/32"));
   CHECK_FALSE(by_prefix.count("192.0.2.1/32"));  // the server
-  CHECK(by_prefix.at("10.9.0.2/32").range.ports.to_string() == "1025-5000");
-  CHECK(by_prefix.at("10.9.0.3/32").range.ports.to_string() == "32768-60999");
+  CHECK(by_prefix.at("10.9.0.2/32").range().ports.to_string() == "1025-5000");
+  CHECK(by_prefix.at("10.9.0.3/32").range().ports.to_string() == "32768-60999");
 
   // Grouped into the user's subnet: one entry with the union of both ranges.
   auto grouped = import_profiles(doc, OsProfileDb::builtin(), {IpPrefix::parse("10.9.0.0/24").value()});
   REQUIRE(grouped.ok());
   REQUIRE(grouped->subnets.size() == 1);
   CHECK(grouped->subnets[0].prefix.to_string() == "10.9.0.0/24");
-  CHECK(grouped->subnets[0].range.ports.to_string() == "1025-5000,32768-60999");
+  CHECK(grouped->subnets[0].range().ports.to_string() == "1025-5000,32768-60999");
 }
 
 TEST_CASE("a bad profile document is refused with its JSON path", "[import]") {
@@ -85,7 +85,7 @@ TEST_CASE("the lab capture becomes a gateway ruleset with each client's real ran
   auto imported = import_profiles(to_json(dir), OsProfileDb::builtin(), {});
   REQUIRE(imported.ok());
   std::map<std::string, PortSet> ranges;
-  for (const Subnet& s : imported->subnets) ranges[s.prefix.network().to_string()] = s.range.ports;
+  for (const Subnet& s : imported->subnets) ranges[s.prefix.network().to_string()] = s.range().ports;
 
   std::ifstream labels(captures / "labels.tsv");
   std::string line;

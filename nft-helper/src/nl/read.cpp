@@ -18,11 +18,11 @@ namespace {
 
 using nl::Socket;
 
-Bytes bytes_of(const nftnl_expr* e, std::uint16_t attr) {
+RawBytes bytes_of(const nftnl_expr* e, std::uint16_t attr) {
   if (!nftnl_expr_is_set(e, attr)) return {};
   std::uint32_t len = 0;
   const auto* p = static_cast<const std::uint8_t*>(nftnl_expr_get(e, attr, &len));
-  return p ? Bytes(p, p + len) : Bytes{};
+  return p ? RawBytes(p, p + len) : RawBytes{};
 }
 
 std::uint32_t u32_of(const nftnl_expr* e, std::uint16_t attr) {
@@ -173,7 +173,7 @@ Result<bool> read_once(Socket& s, KernelRuleset& out) {
                 [](nftnl_set_elem* e, void* data) -> int {
                   std::uint32_t len = 0;
                   const auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len));
-                  if (key && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
+                  if (key && len <= Bytes::kCapacity && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
                     static_cast<std::vector<std::pair<Bytes, int>>*>(data)->emplace_back(
                         Bytes(key, key + len), static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)));
                   return 0;
@@ -186,7 +186,7 @@ Result<bool> read_once(Socket& s, KernelRuleset& out) {
                 auto* out_keys = static_cast<std::vector<std::pair<Bytes, bool>>*>(data);
                 std::uint32_t len = 0;
                 const auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len));
-                if (!key) return 0;
+                if (!key || len > Bytes::kCapacity) return 0;  // concatenations are not modelled
                 const bool end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
                                  (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);
                 out_keys->emplace_back(Bytes(key, key + len), end);

@@ -49,6 +49,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,9 +73,20 @@ struct RangeSpec {
   friend bool operator==(const RangeSpec&, const RangeSpec&) = default;
 };
 
-struct Subnet {
+// A protected subnet. Thousands of subnets share a handful of ranges, so
+// the range is shared, not copied.
+class Subnet {
+ public:
+  Subnet(IpPrefix where, RangeSpec range)
+      : prefix(where), range_(std::make_shared<const RangeSpec>(std::move(range))) {}
+  Subnet(IpPrefix where, std::shared_ptr<const RangeSpec> range) : prefix(where), range_(std::move(range)) {}
+
   IpPrefix prefix;
-  RangeSpec range;
+  const RangeSpec& range() const noexcept { return *range_; }
+  const std::shared_ptr<const RangeSpec>& shared_range() const noexcept { return range_; }
+
+ private:
+  std::shared_ptr<const RangeSpec> range_;
 };
 
 struct Protocols {

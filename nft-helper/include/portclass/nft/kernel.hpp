@@ -4,6 +4,7 @@
 // namespace of the calling thread (see netns.hpp to enter another one).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "portclass/nft/model.hpp"
@@ -19,6 +20,10 @@ Result<bool> kernel_check(const Ruleset& ruleset);
 // nothing changes, and the message names the rule or object the kernel
 // refused: "kernel refused rule 3 of chain input: ... : No such file or directory".
 Result<bool> kernel_apply(const Ruleset& ruleset);
+
+// Builds the batch kernel_apply would send, without any socket, and returns
+// its size in bytes (benchmarks; sizing).
+std::size_t batch_bytes(const Ruleset& ruleset);
 
 // Removes the table if it exists (one batch).
 Result<bool> kernel_remove_table(const std::string& table);

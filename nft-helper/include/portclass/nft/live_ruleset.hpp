@@ -16,6 +16,9 @@
 
 namespace portclass::nft {
 
+// Expression data as the kernel holds it (up to 64 bytes for concatenations).
+using RawBytes = std::vector<std::uint8_t>;
+
 struct KernelExpr {
   std::string name;  // "meta", "ct", "payload", "cmp", "bitwise", "lookup", "range", "immediate", ...
   std::uint32_t sreg = 0;
@@ -25,8 +28,8 @@ struct KernelExpr {
   std::uint32_t offset = 0;  // payload offset
   std::uint32_t len = 0;     // payload / bitwise length
   std::uint32_t op = 0;      // cmp / range operator
-  Bytes data;                // cmp data, range from, bitwise mask
-  Bytes data2;               // range to, bitwise xor
+  RawBytes data;             // cmp data, range from, bitwise mask
+  RawBytes data2;            // range to, bitwise xor
   std::string set;           // lookup
   bool inverted = false;     // lookup with NFT_LOOKUP_F_INV
   bool map = false;          // lookup into a map: the result goes to dreg (0: a verdict map)
@@ -62,7 +65,8 @@ struct KernelSet {
   std::uint32_t key_type = 0;
   std::uint32_t key_len = 0;
   std::uint32_t flags = 0;
-  std::vector<Interval> elements;  // ranges rebuilt from interval start/end elements
+  std::vector<Interval> elements;  // ranges rebuilt from interval start/end elements;
+                                   // empty for keys wider than 16 bytes (concatenations)
   std::vector<int> verdicts;       // verdict maps (vmap): one verdict per element, else empty
 };
 

@@ -14,7 +14,10 @@
 // interval of them, so a single value, a range and a prefix are one type.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -23,12 +26,52 @@
 
 namespace portclass::nft {
 
-using Bytes = std::vector<std::uint8_t>;
+// A big-endian value of at most 16 bytes (an IPv6 address), stored inline:
+// a gateway of 10,000 subnets has tens of thousands of them, and a heap
+// allocation each was most of the helper's run time.
+class Bytes {
+ public:
+  static constexpr std::size_t kCapacity = 16;
+
+  Bytes() = default;
+  explicit Bytes(std::size_t n, std::uint8_t fill = 0) : size_(static_cast<std::uint8_t>(std::min(n, kCapacity))) {
+    std::fill_n(bytes_.begin(), size_, fill);
+  }
+  Bytes(std::initializer_list<std::uint8_t> init) : Bytes(init.begin(), init.end()) {}
+  template <class It>
+  Bytes(It first, It last) {
+    while (first != last && size_ < kCapacity) bytes_[size_++] = static_cast<std::uint8_t>(*first++);
+  }
+
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  std::uint8_t* data() noexcept { return bytes_.data(); }
+  const std::uint8_t* data() const noexcept { return bytes_.data(); }
+  std::uint8_t* begin() noexcept { return bytes_.data(); }
+  std::uint8_t* end() noexcept { return bytes_.data() + size_; }
+  const std::uint8_t* begin() const noexcept { return bytes_.data(); }
+  const std::uint8_t* end() const noexcept { return bytes_.data() + size_; }
+  std::uint8_t& operator[](std::size_t i) noexcept { return bytes_[i]; }
+  std::uint8_t operator[](std::size_t i) const noexcept { return bytes_[i]; }
+  std::uint8_t front() const noexcept { return bytes_[0]; }
+
+  friend bool operator==(const Bytes& a, const Bytes& b) noexcept {
+    return a.size_ == b.size_ && std::equal(a.begin(), a.end(), b.begin());
+  }
+  // Lexicographic, as for std::vector: equal widths compare as numbers.
+  friend bool operator<(const Bytes& a, const Bytes& b) noexcept {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  std::array<std::uint8_t, kCapacity> bytes_{};
+  std::uint8_t size_ = 0;
+};
 
 struct Interval {
   Bytes low;
   Bytes high;  // inclusive; equal to low for a single value
-  bool single() const { return low == high; }
+  bool single() const noexcept { return low == high; }
   friend bool operator==(const Interval&, const Interval&) = default;
 };
 
