@@ -13,8 +13,13 @@ UDP.
 Each "dropped" check first runs without the ruleset, where it must succeed:
 a check that cannot fail proves nothing.
 
+Stateless variant (linux range): TCP keeps both guarantees; an unsolicited UDP
+datagram to an ephemeral port gets in, the risk the docs describe.
+
 Gateway mode: a router namespace protects two subnets with different ranges
 (Windows 49152-65535 and Windows XP 1025-5000) at once.
+
+Every ruleset applied first passes `nft -c -f` and `portclass-nft check`.
 
 Never touches the root namespace. Needs root; exits 77 (CTest skip) otherwise.
 Usage: traffic.py PORTCLASS_NFT_BINARY [--only NAME]
@@ -233,7 +238,15 @@ def unsolicited_arrives(lab, target_ns, sender_ns, proto, family, target_addr, p
     return listener.wait(timeout=10) == 0
 
 
-def apply(binary, ns, args):
+def apply(binary, ns, args, checks):
+    """Every ruleset used here first passes `nft -c -f` and the helper's own check."""
+    script = run([binary, "generate", "--netns", ns] + args).stdout
+    nft_check = subprocess.run(["ip", "netns", "exec", ns, "nft", "-c", "-f", "-"], input=script,
+                               capture_output=True, text=True, timeout=30)
+    checks.expect("nft -c -f accepts the generated ruleset (%s)" % " ".join(args or ["host"]),
+                  nft_check.returncode == 0)
+    own = run([binary, "check", "--netns", ns] + args, check=False)
+    checks.expect("portclass-nft check accepts it", own.returncode == 0)
     r = run([binary, "apply", "--netns", ns] + args, check=False)
     if r.returncode != 0:
         raise RuntimeError("portclass-nft apply failed: " + r.stderr.strip())
@@ -263,7 +276,7 @@ def host_scenario(binary, name, port_range, outside, index, checks):
                 ok, _ = exchange(client, proto, servers[fam], bind=outside)
                 checks.expect("%s: control: %s/IPv%s from port %d (outside the range) works" % (name, proto, fam, outside), ok)
 
-        apply(binary, client, [])  # host mode, the live range of the client namespace
+        apply(binary, client, [], checks)  # host mode, the live range of the client namespace
         listed = run(["ip", "netns", "exec", client, "nft", "list", "set", "inet", "portclass", "ephemeral"]).stdout
         checks.expect("%s: ruleset made from the live range %d-%d" % (name, *port_range),
                       ("%d-%d" % port_range) in listed)
@@ -282,8 +295,31 @@ def host_scenario(binary, name, port_range, outside, index, checks):
                 ok, _ = exchange(client, proto, servers[fam], bind=outside, timeout=DROP_WAIT)
                 checks.expect("%s: %s/IPv%s reply to port %d (outside the range) is dropped" %
                               (name, proto, fam, outside), not ok)
+        if name == "linux":
+            stateless_checks(binary, lab, client, server, clients, servers, name, port_range, inside, outside, checks)
     finally:
         lab.close()
+
+
+def stateless_checks(binary, lab, client, server, clients, servers, name, port_range, inside, outside, checks):
+    """--stateless: the same guarantees for TCP; for UDP the documented risk
+    is real (an unsolicited datagram to an ephemeral port gets in)."""
+    apply(binary, client, ["--stateless"], checks)
+    run(["ip", "-n", client, "neigh", "flush", "all"])
+    for fam in "46":
+        for proto in ("tcp", "udp"):
+            ok, port = exchange(client, proto, servers[fam])
+            checks.expect("%s stateless: %s/IPv%s connection works (port %d)" % (name, proto, fam, port),
+                          ok and port_range[0] <= port <= port_range[1])
+            ok, _ = exchange(client, proto, servers[fam], bind=outside, timeout=DROP_WAIT)
+            checks.expect("%s stateless: %s/IPv%s reply to port %d (outside the range) is dropped" %
+                          (name, proto, fam, outside), not ok)
+        checks.expect("%s stateless: unsolicited tcp/IPv%s connection to port %d is dropped (SYN without ACK)" %
+                      (name, fam, inside),
+                      not unsolicited_arrives(lab, client, server, "tcp", fam, clients[fam], inside))
+        checks.expect("%s stateless: unsolicited udp/IPv%s datagram to port %d gets in (the documented risk)" %
+                      (name, fam, inside),
+                      unsolicited_arrives(lab, client, server, "udp", fam, clients[fam], inside))
 
 
 def gateway_scenario(binary, checks):
@@ -322,7 +358,7 @@ def gateway_scenario(binary, checks):
 
         apply(binary, router, ["--mode", "gateway",
                                "--subnet", "10.98.1.0/24=windows", "--subnet", "fd98:1::/64=windows",
-                               "--subnet", "10.98.2.0/24=windows-xp", "--subnet", "fd98:2::/64=windows-xp"])
+                               "--subnet", "10.98.2.0/24=windows-xp", "--subnet", "fd98:2::/64=windows-xp"], checks)
         for ns in (a, b):
             for fam in "46":
                 for proto in ("tcp", "udp"):
