@@ -69,6 +69,17 @@ CaptureAnalysis::Stamp CaptureAnalysis::coarsen(const Stamp& s) {
   return c;
 }
 
+CaptureAnalysis::FlowKey CaptureAnalysis::flow_key(const PacketFacts& f, bool& src_is_a) {
+  src_is_a = f.src < f.dst || (f.src == f.dst && f.src_port <= f.dst_port);
+  return src_is_a ? FlowKey{f.src, f.dst, f.src_port, f.dst_port} : FlowKey{f.dst, f.src, f.dst_port, f.src_port};
+}
+
+CaptureAnalysis::HostState& CaptureAnalysis::host(const IpAddress& address) {
+  HostState& s = hosts_[address];
+  if (!s.profile) s.profile = directory_.find(address);
+  return s;
+}
+
 ClientDecision CaptureAnalysis::decide(const PacketIn& packet, PacketOut& out) const {
   const PacketFacts& f = packet.facts;
   const bool tcp = f.transport == Transport::tcp;
@@ -76,17 +87,22 @@ ClientDecision CaptureAnalysis::decide(const PacketIn& packet, PacketOut& out) c
   if (tcp && packet.have_tcp_flags && f.tcp.syn && !f.tcp.rst) {
     const ClientDecision d = decide_client(f.src_port, f.dst_port, f.transport, &f.tcp, knowledge);
     out.method = d.method == ClientMethod::syn ? Method::syn : Method::syn_ack;
-    out.starts_flow = true;
     return d;
   }
-  if (tcp && packet.flow && packet.flow->handshake_frame <= packet.frame) {
-    const FlowHint& h = *packet.flow;
-    const bool src_client = h.client == f.src && h.client_port == f.src_port;
-    const bool dst_client = h.client == f.dst && h.client_port == f.dst_port;
-    if (src_client != dst_client) {
-      out.method = Method::flow;
-      out.handshake_frame = h.handshake_frame;
-      return {src_client ? Endpoint::source : Endpoint::destination, ClientMethod::syn, 1.0};
+  if (tcp && !flows_.empty()) {
+    bool src_is_a = false;
+    const auto it = flows_.find(flow_key(f, src_is_a));
+    if (it != flows_.end()) {
+      // The latest handshake at or before this packet: port pairs get reused.
+      const auto& handshakes = it->second;
+      const auto after = std::upper_bound(handshakes.begin(), handshakes.end(), packet.frame,
+                                          [](std::uint32_t frame, const Handshake& h) { return frame < h.frame; });
+      if (after != handshakes.begin()) {
+        const Handshake& h = *(after - 1);
+        out.method = Method::flow;
+        out.handshake_frame = h.frame;
+        return {h.a_is_client == src_is_a ? Endpoint::source : Endpoint::destination, ClientMethod::syn, 1.0};
+      }
     }
   }
   out.method = Method::heuristic;
@@ -94,46 +110,59 @@ ClientDecision CaptureAnalysis::decide(const PacketIn& packet, PacketOut& out) c
                        knowledge);
 }
 
-void CaptureAnalysis::record_anchors(const PacketIn& packet, const PacketOut& out) {
+void CaptureAnalysis::remember_handshake(const PacketIn& packet, const PacketOut& out) {
+  bool src_is_a = false;
+  const FlowKey key = flow_key(packet.facts, src_is_a);
+  const bool a_is_client = (out.decision.client == Endpoint::source) == src_is_a;
+  auto& handshakes = flows_[key];
+  if (!handshakes.empty()) {
+    const Handshake& last = handshakes.back();
+    if (last.frame >= packet.frame) return;  // frames arrive in order on the first pass
+    // The SYN+ACK answering the SYN just recorded adds nothing.
+    if (out.method == Method::syn_ack && last.a_is_client == a_is_client) return;
+  }
+  handshakes.push_back({packet.frame, a_is_client});
+}
+
+void CaptureAnalysis::record_anchors(const PacketIn& packet, const PacketOut& out, HostState& src, HostState& dst) {
   const PacketFacts& f = packet.facts;
   const ClientDecision& d = out.decision;
   const std::uint32_t frame = packet.frame;
-  auto anchor = [&](ExpertKind finding, const IpAddress& address, Transport t = Transport::tcp, Port port = 0) {
-    anchors_[frame].push_back(Anchor{finding, ServerKey{address, t, port}});
+  auto anchor = [&](ExpertKind kind, const IpAddress& address, Transport t = Transport::tcp, Port port = 0) {
+    anchors_[frame].push_back(Anchor{kind, ServerKey{address, t, port}});
   };
-  HostState& sender = hosts_[f.src];
-  if (sender.first_sent == 0) {
-    sender.first_sent = frame;
+  if (src.first_sent == 0) {
+    src.first_sent = frame;
     anchor(ExpertKind::several_stacks, f.src);
   }
   if (!attributable(out)) return;
   const bool src_client = d.client == Endpoint::source;
-  const IpAddress& client = src_client ? f.src : f.dst;
-  const IpAddress& server = src_client ? f.dst : f.src;
+  HostState& client = src_client ? src : dst;
+  const IpAddress& client_address = src_client ? f.src : f.dst;
+  const IpAddress& server_address = src_client ? f.dst : f.src;
   const Port server_port = d.server_port(f.src_port, f.dst_port);
-  HostState& c = hosts_[client];
-  if (c.first_client == 0) {
-    c.first_client = frame;
-    anchor(ExpertKind::sequential_ports, client);
-    anchor(ExpertKind::outside_range, client);
+  if (client.first_client == 0) {
+    client.first_client = frame;
+    anchor(ExpertKind::sequential_ports, client_address);
+    anchor(ExpertKind::outside_range, client_address);
   }
-  if (src_client && f.transport == Transport::udp && server_port == 53 && sender.first_dns == 0) {
-    sender.first_dns = frame;
+  if (src_client && f.transport == Transport::udp && server_port == 53 && src.first_dns == 0) {
+    src.first_dns = frame;
     anchor(ExpertKind::dns_fixed_port, f.src);
   }
-  if (servers_.try_emplace(ServerKey{server, f.transport, server_port}).second)
-    anchor(ExpertKind::server_in_ephemeral, server, f.transport, server_port);
+  if (servers_.try_emplace(ServerKey{server_address, f.transport, server_port}).second)
+    anchor(ExpertKind::server_in_ephemeral, server_address, f.transport, server_port);
 }
 
 const HostJudgement* CaptureAnalysis::judge(const IpAddress& address, HostState& state, bool final) {
-  const HostProfile* profile = directory_.find(address);
-  if (!profile) return nullptr;
-  const Stamp exact = stamp_of(*profile);
+  if (!state.profile) state.profile = directory_.find(address);
+  if (!state.profile) return nullptr;
+  const Stamp exact = stamp_of(*state.profile);
   if (state.judgement && (final ? exact == state.exact : coarsen(exact) == state.coarse)) return state.judgement.get();
   if (state.judgement)
-    *state.judgement = judge_host(address, *profile, *config_);
+    *state.judgement = judge_host(address, *state.profile, *config_);
   else
-    state.judgement = std::make_unique<HostJudgement>(judge_host(address, *profile, *config_));
+    state.judgement = std::make_unique<HostJudgement>(judge_host(address, *state.profile, *config_));
   state.exact = exact;
   state.coarse = coarsen(exact);
   ++state.generation;
@@ -142,7 +171,7 @@ const HostJudgement* CaptureAnalysis::judge(const IpAddress& address, HostState&
 
 const HostJudgement* CaptureAnalysis::judgement(const IpAddress& address, bool final) {
   if (!directory_.find(address)) return nullptr;
-  return judge(address, hosts_[address], final);
+  return judge(address, host(address), final);
 }
 
 std::uint64_t CaptureAnalysis::generation(const IpAddress& address) const {
@@ -152,49 +181,49 @@ std::uint64_t CaptureAnalysis::generation(const IpAddress& address) const {
 
 std::optional<std::string> CaptureAnalysis::check(const Anchor& anchor) {
   const ServerKey& s = anchor.subject;
-  const HostJudgement* j = judge(s.address, hosts_[s.address], true);
+  const HostJudgement* j = judge(s.address, host(s.address), true);
   if (!j) return std::nullopt;
-  if (anchor.finding == ExpertKind::server_in_ephemeral) {
+  if (anchor.kind == ExpertKind::server_in_ephemeral) {
     if (const std::string* text = j->server_in_ephemeral(s.transport, s.port)) return *text;
     return std::nullopt;
   }
-  if (!j->has(anchor.finding)) return std::nullopt;
-  return j->text[static_cast<std::size_t>(anchor.finding)];
+  if (!j->has(anchor.kind)) return std::nullopt;
+  return j->text[static_cast<std::size_t>(anchor.kind)];
 }
 
 void CaptureAnalysis::raise_anchored(std::uint32_t frame, PacketOut& out) {
+  if (anchors_.empty()) return;
   const auto it = anchors_.find(frame);
   if (it == anchors_.end()) return;
   for (const Anchor& a : it->second)
-    if (auto text = check(a)) out.raised.push_back({a.finding, std::move(*text)});
+    if (auto text = check(a)) out.raised.push_back({a.kind, std::move(*text)});
 }
 
-void CaptureAnalysis::raise_live(const PacketIn& packet, const ClientDecision& d, PacketOut& out) {
+void CaptureAnalysis::raise_live(const PacketIn& packet, PacketOut& out, HostState& src, HostState& dst) {
   const PacketFacts& f = packet.facts;
-  auto host_findings = [&](const IpAddress& address) {
-    HostState& st = hosts_[address];
+  auto host_findings = [&](const IpAddress& address, HostState& st) {
     const HostJudgement* j = judge(address, st, false);
     if (!j || j->findings.empty()) return;
     for (std::size_t i = 0; i < kExpertKinds; ++i) {
-      const auto finding = static_cast<ExpertKind>(i);
-      if (finding == ExpertKind::server_in_ephemeral) continue;  // per service port, below
-      if (!j->has(finding) || st.raised_live.has(finding)) continue;
-      st.raised_live.add(finding);
-      out.raised.push_back({finding, j->text[i]});
+      const auto kind = static_cast<ExpertKind>(i);
+      if (kind == ExpertKind::server_in_ephemeral) continue;  // per service port, below
+      if (!j->has(kind) || st.raised_live.has(kind)) continue;
+      st.raised_live.add(kind);
+      out.raised.push_back({kind, j->text[i]});
     }
   };
-  host_findings(f.src);
-  if (f.dst != f.src) host_findings(f.dst);
+  host_findings(f.src, src);
+  if (&dst != &src) host_findings(f.dst, dst);
 
   if (!attributable(out)) return;
-  const bool src_client = d.client == Endpoint::source;
+  const bool src_client = out.decision.client == Endpoint::source;
   const IpAddress& server = src_client ? f.dst : f.src;
-  const Port port = d.server_port(f.src_port, f.dst_port);
-  ServerState& ss = servers_[ServerKey{server, f.transport, port}];
-  if (ss.raised_live) return;
-  HostState& hs = hosts_[server];
+  HostState& hs = src_client ? dst : src;
+  const Port port = out.decision.server_port(f.src_port, f.dst_port);
   const HostJudgement* j = judge(server, hs, false);
-  if (!j || hs.generation == ss.checked_generation) return;
+  if (!j || j->server_issues.empty()) return;
+  ServerState& ss = servers_[ServerKey{server, f.transport, port}];
+  if (ss.raised_live || hs.generation == ss.checked_generation) return;
   ss.checked_generation = hs.generation;
   if (const std::string* text = j->server_in_ephemeral(f.transport, port)) {
     ss.raised_live = true;
@@ -205,22 +234,26 @@ void CaptureAnalysis::raise_live(const PacketIn& packet, const ClientDecision& d
 PacketOut CaptureAnalysis::process(const PacketIn& packet) {
   PacketOut out;
   out.decision = decide(packet, out);
+  const PacketFacts& f = packet.facts;
   if (packet.first_pass) {
     // A packet of a connection whose handshake was seen is attributed with
     // certainty; the library's own port heuristic gets e.g. a service on
     // 50000 talking to a client on 2xxxx the wrong way round.
     if (out.method == Method::flow)
-      directory_.observe(packet.facts, out.decision.client);
+      directory_.observe(f, out.decision.client);
     else
-      directory_.observe(packet.facts);
-    record_anchors(packet, out);
+      directory_.observe(f);
+    if (out.method == Method::syn || out.method == Method::syn_ack) remember_handshake(packet, out);
   }
-  out.sender = judge(packet.facts.src, hosts_[packet.facts.src], !packet.first_pass);
+  HostState& src = host(f.src);
+  HostState& dst = f.dst == f.src ? src : host(f.dst);
+  if (packet.first_pass) record_anchors(packet, out, src, dst);
+  if (!packet.wanted) return out;
+  out.sender = judge(f.src, src, !packet.first_pass);
   if (packet.first_pass)
-    raise_live(packet, out.decision, out);
+    raise_live(packet, out, src, dst);
   else
     raise_anchored(packet.frame, out);
-  // raise_live may have re-judged the sender; the pointer stays valid (same node).
   return out;
 }
 

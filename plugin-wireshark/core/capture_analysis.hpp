@@ -10,11 +10,17 @@
 // exactly once. Judgements are "so far" on the first pass and whole-capture
 // later.
 //
+// Connections. The first pass records each TCP handshake (SYN, or SYN+ACK when
+// the SYN is missing) per address/port pair; any later packet of that pair is
+// then decided by the latest handshake at or before it ("flow"), so reused
+// port pairs and re-dissection in any order stay right. Without a handshake in
+// the capture (it started mid-connection) the port heuristic decides.
+//
 // Cost. Inference is not run per packet: each host's judgement is cached and
 // recomputed when its profile changed. On the first pass "changed" is measured
-// on a geometric scale (about 1/8 growth of any count), so a host with n
-// connections costs O(log n) inferences; on later passes the profile no longer
-// changes and each host is judged once, exactly.
+// on a geometric scale (about 1/8 growth of the host's activity, or any change
+// while it is small), so a host with n packets costs O(log n) inferences; on
+// later passes the profile no longer changes and each host is judged once.
 //
 // Findings. Each finding is raised once per subject (host, or host and service
 // port), so expert-info lists stay readable. On the first pass it is raised on
@@ -25,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -45,23 +52,19 @@ enum class Method : std::uint8_t {
 };
 std::string_view to_string(Method m) noexcept;  // "syn", "syn-ack", "flow", "heuristic"
 
-// What the caller remembers about a TCP connection from its handshake.
-struct FlowHint {
-  IpAddress client;
-  Port client_port = 0;
-  std::uint32_t handshake_frame = 0;
-};
-
 struct PacketIn {
   PacketFacts facts;
-  std::uint32_t frame = 0;
-  bool have_tcp_flags = false;     // facts.tcp is real (the TCP header was found)
-  const FlowHint* flow = nullptr;  // the connection's handshake, if seen
+  std::uint32_t frame = 0;      // Wireshark's frame number, from 1
+  bool have_tcp_flags = false;  // facts.tcp is real (the TCP header was found)
   bool first_pass = true;
+  // Someone can see this dissection's judgement and findings (a tree, or a
+  // tap such as expert info). When not, observing is all there is to do:
+  // e.g. the first pass of `tshark -2 -T fields`.
+  bool wanted = true;
 };
 
 struct RaisedFinding {
-  ExpertKind finding;
+  ExpertKind kind;
   std::string text;
 };
 
@@ -69,7 +72,6 @@ struct PacketOut {
   ClientDecision decision;
   Method method = Method::heuristic;
   std::uint32_t handshake_frame = 0;      // for Method::flow
-  bool starts_flow = false;               // a SYN or SYN+ACK: remember the client for the connection
   const HostJudgement* sender = nullptr;  // the sending host; valid until the next process()
   std::vector<RaisedFinding> raised;
 };
@@ -96,6 +98,7 @@ class CaptureAnalysis {
     friend bool operator==(const Stamp&, const Stamp&) = default;
   };
   struct HostState {
+    const HostProfile* profile = nullptr;  // in directory_, once the host was seen
     std::unique_ptr<HostJudgement> judgement;
     Stamp exact;
     Stamp coarse;
@@ -109,9 +112,25 @@ class CaptureAnalysis {
     Port port;
     friend bool operator==(const ServerKey&, const ServerKey&) = default;
   };
+  // Hashing is on every packet's path: words, not bytes.
+  struct FastHash {
+    static std::size_t of(const IpAddress& a) noexcept {
+      std::uint64_t lo, hi;
+      std::memcpy(&lo, a.bytes().data(), 8);
+      std::memcpy(&hi, a.bytes().data() + 8, 8);
+      return mix(lo ^ (mix(hi) + static_cast<std::uint64_t>(a.family())));
+    }
+    static std::size_t mix(std::uint64_t x) noexcept {
+      x ^= x >> 33;
+      x *= 0xff51afd7ed558ccdULL;
+      x ^= x >> 33;
+      return static_cast<std::size_t>(x);
+    }
+    std::size_t operator()(const IpAddress& a) const noexcept { return of(a); }
+  };
   struct ServerKeyHash {
     std::size_t operator()(const ServerKey& k) const noexcept {
-      return IpAddressHash{}(k.address) * 131 + (std::size_t{k.port} << 1) + static_cast<std::size_t>(k.transport);
+      return FastHash::mix(FastHash::of(k.address) + (std::uint64_t{k.port} << 1) + static_cast<std::uint64_t>(k.transport));
     }
   };
   struct ServerState {
@@ -119,25 +138,44 @@ class CaptureAnalysis {
     std::uint64_t checked_generation = ~std::uint64_t{0};
   };
   struct Anchor {
-    ExpertKind finding;
+    ExpertKind kind;
     ServerKey subject;  // host-level findings use only the address
+  };
+  // A TCP address/port pair in canonical order (lower endpoint first).
+  struct FlowKey {
+    IpAddress a, b;
+    Port pa = 0, pb = 0;
+    friend bool operator==(const FlowKey&, const FlowKey&) = default;
+  };
+  struct FlowKeyHash {
+    std::size_t operator()(const FlowKey& k) const noexcept {
+      return FastHash::mix(FastHash::of(k.a) * 31 + FastHash::of(k.b) + (std::uint64_t{k.pa} << 16 | k.pb));
+    }
+  };
+  struct Handshake {
+    std::uint32_t frame;
+    bool a_is_client;
   };
 
   static Stamp stamp_of(const HostProfile& p);
   static Stamp coarsen(const Stamp& s);
+  static FlowKey flow_key(const PacketFacts& f, bool& src_is_a);
 
+  HostState& host(const IpAddress& address);
   ClientDecision decide(const PacketIn& packet, PacketOut& out) const;
-  void record_anchors(const PacketIn& packet, const PacketOut& out);
+  void remember_handshake(const PacketIn& packet, const PacketOut& out);
+  void record_anchors(const PacketIn& packet, const PacketOut& out, HostState& src, HostState& dst);
   const HostJudgement* judge(const IpAddress& address, HostState& state, bool final);
-  void raise_live(const PacketIn& packet, const ClientDecision& d, PacketOut& out);
+  void raise_live(const PacketIn& packet, PacketOut& out, HostState& src, HostState& dst);
   void raise_anchored(std::uint32_t frame, PacketOut& out);
   std::optional<std::string> check(const Anchor& anchor);
 
   std::shared_ptr<const Config> config_;
   HostDirectory directory_;
-  std::unordered_map<IpAddress, HostState, IpAddressHash> hosts_;
+  std::unordered_map<IpAddress, HostState, FastHash> hosts_;
   std::unordered_map<ServerKey, ServerState, ServerKeyHash> servers_;
   std::unordered_map<std::uint32_t, std::vector<Anchor>> anchors_;  // by frame number
+  std::unordered_map<FlowKey, std::vector<Handshake>, FlowKeyHash> flows_;  // frames ascending
 };
 
 }  // namespace portclass::ws

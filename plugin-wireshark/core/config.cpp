@@ -20,6 +20,11 @@ RangeTable::RangeTable(const OsProfileDb& db) : combo_of_(kPortCount, 0) {
     if (inserted) combos_.push_back(ids);
     combo_of_[port] = it->second;
   }
+  for (const auto& combo : combos_) {
+    std::string text;
+    for (const auto& id : combo) text += (text.empty() ? "" : ",") + id;
+    joined_.push_back(std::move(text));
+  }
 }
 
 Result<bool> parse_switch(std::string_view text) {

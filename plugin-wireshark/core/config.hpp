@@ -34,10 +34,13 @@ class RangeTable {
   explicit RangeTable(const OsProfileDb& db);
   // Profile ids whose default ephemeral range contains the port, database order.
   const std::vector<std::string>& ids_containing(Port port) const noexcept { return combos_[combo_of_[port]]; }
+  // The same ids joined with ',' ("linux,linux-2.6.23,..."), "" for none.
+  const std::string& joined(Port port) const noexcept { return joined_[combo_of_[port]]; }
 
  private:
   std::vector<std::uint16_t> combo_of_;          // port -> index into combos_
   std::vector<std::vector<std::string>> combos_;  // distinct id lists
+  std::vector<std::string> joined_;               // combos_, joined
 };
 
 struct Config {

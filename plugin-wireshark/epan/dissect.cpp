@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The post-dissector: runs after every other dissector on every packet.
+//
+// Cost note: `tshark -T fields` builds a *visible* protocol tree for every
+// packet in Wireshark 4.0, so every item added here is really allocated even
+// when nobody asks for portclass fields. The tree is therefore kept lean:
+// addresses as address fields (no text), the profile list as one string
+// precomputed per port class, flags only where they say something, and no
+// per-item label formatting except the top line.
 #include "dissect.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <new>
 #include <string>
 
-#include <epan/conversation.h>
 #include <epan/expert.h>
 #include <epan/tap.h>
+#include <wsutil/inet_ipv6.h>
 
 #include "extract.hpp"
-#include "portclass/category.hpp"
 #include "fields.hpp"
+#include "portclass/category.hpp"
 #include "registration.hpp"
 #include "tap_record.hpp"
 
@@ -29,34 +37,72 @@ const char* category_name(Port port) {
   return "dynamic";
 }
 
+const char* method_name(Method m) {
+  switch (m) {
+    case Method::syn: return "syn";
+    case Method::syn_ack: return "syn-ack";
+    case Method::flow: return "flow";
+    case Method::heuristic: break;
+  }
+  return "heuristic";
+}
+
 guint8 percent(double p) { return static_cast<guint8>(std::lround(std::clamp(p, 0.0, 1.0) * 100)); }
 
 // Items of a post-dissector are all derived from other layers: generated.
-void generated(proto_item* item) {
+proto_item* generated(proto_item* item) {
   if (item) proto_item_set_generated(item);
+  return item;
 }
 
-// Building a string is wasted work when the field is neither shown nor
-// asked for (tshark -T fields with other fields, or no tree at all).
-bool wanted(proto_tree* tree, int hf) { return tree && proto_field_is_referenced(tree, hf); }
-
-bool tree_visible(proto_tree* tree) { return tree && PTREE_DATA(tree)->visible; }
-
-void add_string(proto_tree* tree, int hf, tvbuff_t* tvb, const char* value) {
-  generated(proto_tree_add_string(tree, hf, tvb, 0, 0, value));
+proto_item* add_string(proto_tree* tree, int hf, tvbuff_t* tvb, const char* value) {
+  return generated(proto_tree_add_string(tree, hf, tvb, 0, 0, value));
 }
-void add_uint(proto_tree* tree, int hf, tvbuff_t* tvb, guint32 value) {
-  generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, value));
+proto_item* add_uint(proto_tree* tree, int hf, tvbuff_t* tvb, guint32 value) {
+  return generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, value));
 }
-void add_bool(proto_tree* tree, int hf, tvbuff_t* tvb, bool value) {
-  generated(proto_tree_add_boolean(tree, hf, tvb, 0, 0, value ? 1 : 0));
+proto_item* add_bool(proto_tree* tree, int hf, tvbuff_t* tvb, bool value) {
+  return generated(proto_tree_add_boolean(tree, hf, tvb, 0, 0, value ? 1 : 0));
+}
+// One of a pair of IPv4/IPv6 fields, by the address's family.
+proto_item* add_address(proto_tree* tree, int hf_v4, int hf_v6, tvbuff_t* tvb, const IpAddress& a) {
+  if (a.is_v4()) {
+    guint32 v4;  // network order, as Wireshark keeps IPv4 addresses
+    std::memcpy(&v4, a.bytes().data(), 4);
+    return generated(proto_tree_add_ipv4(tree, hf_v4, tvb, 0, 0, v4));
+  }
+  ws_in6_addr v6;
+  std::memcpy(v6.bytes, a.bytes().data(), 16);
+  return generated(proto_tree_add_ipv6(tree, hf_v6, tvb, 0, 0, &v6));
+}
+
+// No tree; an invisible one where no portclass field is asked for (a
+// display filter on other protocols); or tshark printing only -e fields,
+// none of them ours: nobody can see what would be built.
+bool wants_tree(proto_tree* tree) {
+  const PluginState& s = state();
+  if (!tree || !proto_field_is_referenced(tree, s.proto)) return false;
+  if (!s.skip_unless_primed) return true;
+  // Filters and custom columns prime their fields into the tree: is one of
+  // them ours? A handful of entries, so a scan is cheap.
+  GHashTable* primed = PTREE_DATA(tree)->interesting_hfids;
+  if (!primed) return false;
+  GHashTableIter it;
+  gpointer key = nullptr;
+  g_hash_table_iter_init(&it, primed);
+  while (g_hash_table_iter_next(&it, &key, nullptr)) {
+    const int hf = GPOINTER_TO_INT(key);
+    if (hf == s.proto) return true;
+    if (const header_field_info* info = proto_registrar_get_nth(static_cast<guint>(hf)); info && info->parent == s.proto)
+      return true;
+  }
+  return false;
 }
 
 int dissect_quoted(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
-  if (!tree) return 0;
+  if (!wants_tree(tree)) return 0;
   const FieldIds& f = fields();
-  proto_item* top = proto_tree_add_item(tree, state().proto, tvb, 0, 0, ENC_NA);
-  generated(top);
+  proto_item* top = generated(proto_tree_add_item(tree, state().proto, tvb, 0, 0, ENC_NA));
   proto_item_append_text(top, ": quoted header of an ICMP error, ports %u -> %u", pinfo->srcport, pinfo->destport);
   proto_tree* t = proto_item_add_subtree(top, subtrees().top);
   add_bool(t, f.quoted, tvb, true);
@@ -67,89 +113,55 @@ int dissect_quoted(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
-// The connection's handshake, remembered on the TCP conversation (Wireshark
-// splits conversations when ports are reused, so this follows connections).
-FlowHint* flow_hint(conversation_t* conv) {
-  return conv ? static_cast<FlowHint*>(conversation_get_proto_data(conv, state().proto)) : nullptr;
-}
-
-void remember_flow(conversation_t* conv, const PacketIn& in, const PacketOut& out) {
-  if (!conv || flow_hint(conv)) return;
-  const PacketFacts& f = in.facts;
-  const bool src_client = out.decision.client == Endpoint::source;
-  void* memory = wmem_alloc(wmem_file_scope(), sizeof(FlowHint));
-  auto* hint = new (memory) FlowHint{src_client ? f.src : f.dst, src_client ? f.src_port : f.dst_port, in.frame};
-  conversation_add_proto_data(conv, state().proto, hint);
-}
-
 void add_host(proto_tree* tree, tvbuff_t* tvb, const IpAddress& address, const HostJudgement& j) {
   const FieldIds& f = fields();
-  std::string addr = address.to_string();
-  proto_item* item = proto_tree_add_string(tree, f.host, tvb, 0, 0, addr.c_str());
-  generated(item);
+  proto_item* item = add_address(tree, f.host_ip, f.host_ipv6, tvb, address);
   proto_tree* t = proto_item_add_subtree(item, subtrees().host);
   if (j.has_os) {
     add_string(t, f.host_os, tvb, j.label.c_str());
     if (!j.profile_id.empty()) add_string(t, f.host_profile, tvb, j.profile_id.c_str());
     add_uint(t, f.host_conf, tvb, percent(j.confidence));
     if (!j.range_text.empty()) add_string(t, f.host_range, tvb, j.range_text.c_str());
-    add_bool(t, f.host_tuned, tvb, j.tuned);
-    add_bool(t, f.host_by_pref, tvb, j.by_preference);
-    if (wanted(t, f.host_summary)) add_string(t, f.host_summary, tvb, j.summary.c_str());
-    if (item && tree_visible(tree)) {
-      proto_item_append_text(item, ": %s", j.label.c_str());
-      if (j.verdict == Verdict::identified) proto_item_append_text(item, " %u%%", percent(j.confidence));
-      if (!j.range_text.empty()) proto_item_append_text(item, " (%s)", j.range_text.c_str());
-    }
+    if (j.tuned) add_bool(t, f.host_tuned, tvb, true);
+    if (j.by_preference) add_bool(t, f.host_by_pref, tvb, true);
+    add_string(t, f.host_summary, tvb, j.summary.c_str());
   }
   for (const std::string& id : j.ids) add_string(t, f.host_finding, tvb, id.c_str());
 }
 
-void add_packet_tree(proto_tree* tree, tvbuff_t* tvb, const PacketIn& in, const PacketOut& out,
-                     const Config& config, proto_item*& top) {
+proto_item* add_packet_tree(proto_tree* tree, tvbuff_t* tvb, const PacketIn& in, const PacketOut& out,
+                            const Config& config) {
   const FieldIds& f = fields();
   const PacketFacts& pf = in.facts;
   const ClientDecision& d = out.decision;
   const bool src_client = d.client == Endpoint::source;
   const Port client_port = d.client_port(pf.src_port, pf.dst_port);
   const Port server_port = d.server_port(pf.src_port, pf.dst_port);
-  const IpAddress& client = src_client ? pf.src : pf.dst;
+  const auto service = config.knowledge->services().name(server_port, pf.transport);
+  // The registry's names are whole std::strings, so .data() ends in NUL.
+  const char* service_name = service ? service->data() : nullptr;
 
-  top = proto_tree_add_item(tree, state().proto, tvb, 0, 0, ENC_NA);
-  generated(top);
+  proto_item* top = generated(proto_tree_add_item(tree, state().proto, tvb, 0, 0, ENC_NA));
+  proto_item_append_text(top, ": client port %u (%s), service port %u%s%s%s, by %s", client_port,
+                         category_name(client_port), server_port, service_name ? " (" : "",
+                         service_name ? service_name : "", service_name ? ")" : "", method_name(out.method));
   proto_tree* t = proto_item_add_subtree(top, subtrees().top);
 
   add_string(t, f.src_cat, tvb, category_name(pf.src_port));
   add_string(t, f.dst_cat, tvb, category_name(pf.dst_port));
   add_string(t, f.client, tvb, src_client ? "src" : "dst");
-  if (wanted(t, f.client_addr)) add_string(t, f.client_addr, tvb, client.to_string().c_str());
+  add_address(t, f.client_ip, f.client_ipv6, tvb, src_client ? pf.src : pf.dst);
   add_uint(t, f.client_port, tvb, client_port);
   add_uint(t, f.server_port, tvb, server_port);
-  std::string service;
-  if (wanted(t, f.service) || tree_visible(tree)) {
-    if (auto name = config.knowledge->services().name(server_port, pf.transport)) service = std::string(*name);
-    if (!service.empty()) add_string(t, f.service, tvb, service.c_str());
-  }
-  add_string(t, f.method, tvb, std::string(to_string(out.method)).c_str());
+  if (service_name) add_string(t, f.service, tvb, service_name);
+  add_string(t, f.method, tvb, method_name(out.method));
   add_uint(t, f.confidence, tvb, percent(d.confidence));
   if (out.method == Method::flow) generated(proto_tree_add_uint(t, f.handshake, tvb, 0, 0, out.handshake_frame));
-  if (wanted(t, f.range_of)) {
-    const auto& ids = config.ranges.ids_containing(client_port);
-    proto_tree* r = proto_tree_add_subtree_format(t, tvb, 0, 0, subtrees().ranges, nullptr,
-                                                  "Client port %u is inside the default range of %zu OS profiles",
-                                                  client_port, ids.size());
-    for (const std::string& id : ids) add_string(r, f.range_of, tvb, id.c_str());
-  }
-  add_bool(t, f.in_no_range, tvb, !config.knowledge->in_any_ephemeral_range(client_port));
+  const std::string& ranges = config.ranges.joined(client_port);
+  if (!ranges.empty()) add_string(t, f.range_of, tvb, ranges.c_str());
+  if (!config.knowledge->in_any_ephemeral_range(client_port)) add_bool(t, f.in_no_range, tvb, true);
   if (out.sender) add_host(t, tvb, pf.src, *out.sender);
-
-  if (top && tree_visible(tree)) {
-    const std::string text = ": client " + client.to_string() + " port " + std::to_string(client_port) + " (" +
-                             category_name(client_port) + "), service port " + std::to_string(server_port) +
-                             (service.empty() ? "" : " (" + service + ")") + ", by " +
-                             std::string(to_string(out.method));
-    proto_item_append_text(top, "%s", text.c_str());
-  }
+  return top;
 }
 
 void queue_tap(packet_info* pinfo, const PacketIn& in, const PacketOut& out) {
@@ -170,17 +182,17 @@ int dissect(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
   }
   WireFacts wire;
   PacketIn in = extract_packet(tvb, pinfo, wire);
-  conversation_t* conv = in.facts.transport == Transport::tcp ? find_conversation_pinfo(pinfo, 0) : nullptr;
-  in.flow = flow_hint(conv);
-
+  const PluginState& s = state();
+  in.wanted = tree || have_tap_listener(s.tap) || (s.expert_tap > 0 && have_tap_listener(s.expert_tap));
   CaptureAnalysis& a = analysis();
   const PacketOut out = a.process(in);
-  if (in.first_pass && out.starts_flow) remember_flow(conv, in, out);
 
+  // Findings get their tree even when the rest is skipped, so that expert
+  // fields (_ws.expert.*) see them; they are rare.
   proto_item* top = nullptr;
-  if (tree) add_packet_tree(tree, tvb, in, out, a.config(), top);
+  if (wants_tree(tree) || (tree && !out.raised.empty())) top = add_packet_tree(tree, tvb, in, out, a.config());
   for (const RaisedFinding& r : out.raised)
-    expert_add_info_format(pinfo, top, &experts()[static_cast<std::size_t>(r.finding)], "%s", r.text.c_str());
+    expert_add_info_format(pinfo, top, &experts()[static_cast<std::size_t>(r.kind)], "%s", r.text.c_str());
   queue_tap(pinfo, in, out);
   return static_cast<int>(tvb_captured_length(tvb));
 }

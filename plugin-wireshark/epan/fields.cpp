@@ -41,8 +41,10 @@ void register_fields(int proto) {
             "IANA category of the destination port: system, user or dynamic"),
       field(&f.client, "Client side", "portclass.client", FT_STRING, BASE_NONE,
             "Which end is the client (the side with the ephemeral port): src or dst"),
-      field(&f.client_addr, "Client address", "portclass.client.addr", FT_STRING, BASE_NONE,
-            "Address of the client end"),
+      field(&f.client_ip, "Client address", "portclass.client.ip", FT_IPv4, BASE_NONE,
+            "IPv4 address of the client end"),
+      field(&f.client_ipv6, "Client address", "portclass.client.ipv6", FT_IPv6, BASE_NONE,
+            "IPv6 address of the client end"),
       field(&f.client_port, "Client (ephemeral) port", "portclass.client.port", FT_UINT16, BASE_DEC,
             "The client's port, normally taken from its ephemeral range"),
       field(&f.server_port, "Service port", "portclass.server.port", FT_UINT16, BASE_DEC,
@@ -56,12 +58,15 @@ void register_fields(int proto) {
             "100 when the handshake decided, 50-99 for the port heuristic", percent),
       field(&f.handshake, "Handshake frame", "portclass.client.handshake", FT_FRAMENUM, BASE_NONE,
             "The SYN or SYN+ACK that decided the client side of this connection"),
-      field(&f.range_of, "Inside default range of", "portclass.client.range_of", FT_STRING, BASE_NONE,
-            "An OS profile whose default ephemeral range contains the client port (one item per profile)"),
+      field(&f.range_of, "Inside the default range of", "portclass.client.range_of", FT_STRING, BASE_NONE,
+            "The OS profiles whose default ephemeral range contains the client port, comma-separated "
+            "(filter with: portclass.client.range_of matches \"(^|,)windows(,|$)\")"),
       field(&f.in_no_range, "Outside every default range", "portclass.client.no_default", FT_BOOLEAN, BASE_NONE,
             "The client port lies in no known OS default ephemeral range"),
-      field(&f.host, "Sending host", "portclass.host", FT_STRING, BASE_NONE,
-            "The packet's source address, whose profile the following fields describe"),
+      field(&f.host_ip, "Sending host", "portclass.host.ip", FT_IPv4, BASE_NONE,
+            "The packet's IPv4 source, whose judgement the following fields give"),
+      field(&f.host_ipv6, "Sending host", "portclass.host.ipv6", FT_IPv6, BASE_NONE,
+            "The packet's IPv6 source, whose judgement the following fields give"),
       field(&f.host_os, "Sending host OS", "portclass.host.os", FT_STRING, BASE_NONE,
             "Inferred OS family of the sending host, or unknown / several"),
       field(&f.host_profile, "Sending host OS profile", "portclass.host.profile", FT_STRING, BASE_NONE,
@@ -91,7 +96,7 @@ void register_fields(int proto) {
   };
   proto_register_field_array(proto, hf, static_cast<int>(G_N_ELEMENTS(hf)));
 
-  static int* ett[] = {&subtrees().top, &subtrees().host, &subtrees().ranges};
+  static int* ett[] = {&subtrees().top, &subtrees().host};
   proto_register_subtree_array(ett, static_cast<int>(G_N_ELEMENTS(ett)));
 
   auto& ei = experts();

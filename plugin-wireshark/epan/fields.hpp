@@ -17,17 +17,19 @@ struct FieldIds {
   int src_cat = -1;          // portclass.src.cat
   int dst_cat = -1;          // portclass.dst.cat
   int client = -1;           // portclass.client ("src" / "dst")
-  int client_addr = -1;      // portclass.client.addr
+  int client_ip = -1;        // portclass.client.ip (IPv4)
+  int client_ipv6 = -1;      // portclass.client.ipv6
   int client_port = -1;      // portclass.client.port
   int server_port = -1;      // portclass.server.port
   int service = -1;          // portclass.service
   int method = -1;           // portclass.client.method
   int confidence = -1;       // portclass.client.conf
   int handshake = -1;        // portclass.client.handshake
-  int range_of = -1;         // portclass.client.range_of (one per profile)
+  int range_of = -1;         // portclass.client.range_of ("linux,android,...")
   int in_no_range = -1;      // portclass.client.no_default
   // The sending host.
-  int host = -1;             // portclass.host
+  int host_ip = -1;          // portclass.host.ip (IPv4)
+  int host_ipv6 = -1;        // portclass.host.ipv6
   int host_os = -1;          // portclass.host.os
   int host_profile = -1;     // portclass.host.profile
   int host_conf = -1;        // portclass.host.conf
@@ -47,7 +49,6 @@ struct FieldIds {
 struct SubtreeIds {
   int top = -1;
   int host = -1;
-  int ranges = -1;
 };
 
 FieldIds& fields();

@@ -7,6 +7,7 @@
 
 #include "dissect.hpp"
 #include "fields.hpp"
+#include "output_mode.hpp"
 #include "preferences.hpp"
 #include "stats.hpp"
 
@@ -15,7 +16,10 @@ namespace {
 
 // A new capture file: forget everything about the previous one.
 void init_capture() {
-  if (state().config) state().analysis = std::make_unique<CaptureAnalysis>(state().config);
+  PluginState& s = state();
+  if (s.config) s.analysis = std::make_unique<CaptureAnalysis>(s.config);
+  // Expert info registers its tap after plugins' handoffs; 0 means not (yet) found.
+  if (s.expert_tap <= 0) s.expert_tap = find_tap_id("expert");
 }
 
 void cleanup_capture() { state().analysis.reset(); }
@@ -53,6 +57,8 @@ void register_handoff() {
   PluginState& s = state();
   s.proto_icmp = proto_get_id_by_filter_name("icmp");
   s.proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+  const OutputMode mode = this_process_output_mode("portclass");
+  s.skip_unless_primed = mode.listed_fields_only && !mode.lists_own_fields;
 }
 
 }  // namespace portclass::ws::plugin

@@ -19,9 +19,12 @@ namespace portclass::ws::plugin {
 struct PluginState {
   int proto = -1;
   int tap = -1;
+  int expert_tap = 0;  // tap ids start at 1
   int proto_icmp = -1;
   int proto_icmpv6 = -1;
   dissector_handle_t handle = nullptr;
+  // tshark prints only -e fields, none of them portclass's (output_mode.hpp)
+  bool skip_unless_primed = false;
   std::shared_ptr<const Config> config;       // the last valid preferences
   std::unique_ptr<CaptureAnalysis> analysis;  // null between captures
 };

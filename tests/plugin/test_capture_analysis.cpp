@@ -25,8 +25,7 @@ struct Packet {
   std::string layout;  // storage for facts.syn_options
 };
 
-// A little capture: packets in order, with the flow hints a caller (Wireshark's
-// conversations) would remember from handshakes.
+// A little capture: packets in order, dissected in passes like Wireshark does.
 class Capture {
  public:
   void tcp(const char* src, const char* dst, Port sport, Port dport, bool syn, bool ack, std::uint8_t ttl = 64) {
@@ -42,16 +41,19 @@ class Capture {
     p.in.facts = PacketFacts{ip(src), ip(dst), Transport::udp, sport, dport, ttl, {}, {}, Timestamp(packets_.size()) * 1000};
     add(std::move(p));
   }
-  // A whole connection: handshake, data, close.
-  void connection(const char* client, const char* server, Port cport, Port sport, std::uint8_t ttl = 64) {
-    tcp(client, server, cport, sport, true, false, ttl);
-    tcp(server, client, sport, cport, true, true);
+  // A whole connection: handshake (unless the capture missed it), data, close.
+  void connection(const char* client, const char* server, Port cport, Port sport, std::uint8_t ttl = 64,
+                  bool handshake = true) {
+    if (handshake) {
+      tcp(client, server, cport, sport, true, false, ttl);
+      tcp(server, client, sport, cport, true, true);
+    }
     tcp(client, server, cport, sport, false, true, ttl);
     tcp(server, client, sport, cport, false, true);
   }
 
   // One pass over the packets in the given order; returns the outputs by frame.
-  std::map<std::uint32_t, PacketOut> pass(CaptureAnalysis& a, bool first, bool reverse = false, bool hints = true) {
+  std::map<std::uint32_t, PacketOut> pass(CaptureAnalysis& a, bool first, bool reverse = false) {
     std::vector<std::size_t> order(packets_.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     if (reverse) std::reverse(order.begin(), order.end());
@@ -60,17 +62,9 @@ class Capture {
       Packet& p = packets_[i];
       p.in.facts.syn_options = p.layout;
       p.in.first_pass = first;
-      const auto key = flow_key(p.in.facts);
-      const auto hint = flows_.find(key);
-      p.in.flow = hints && hint != flows_.end() ? &hint->second : nullptr;
       PacketOut out = a.process(p.in);
       // The sender's judgement is only valid until the next packet: keep a copy.
       sender_summary[p.in.frame] = out.sender ? out.sender->summary : "";
-      if (first && out.starts_flow && hint == flows_.end()) {
-        const bool src_client = out.decision.client == Endpoint::source;
-        flows_[key] = FlowHint{src_client ? p.in.facts.src : p.in.facts.dst,
-                               src_client ? p.in.facts.src_port : p.in.facts.dst_port, p.in.frame};
-      }
       outs.emplace(p.in.frame, std::move(out));
     }
     return outs;
@@ -84,19 +78,13 @@ class Capture {
     p.in.frame = static_cast<std::uint32_t>(packets_.size() + 1);
     packets_.push_back(std::move(p));
   }
-  static std::string flow_key(const PacketFacts& f) {
-    auto a = f.src.to_string() + ":" + std::to_string(f.src_port);
-    auto b = f.dst.to_string() + ":" + std::to_string(f.dst_port);
-    return a < b ? a + "-" + b : b + "-" + a;
-  }
   std::vector<Packet> packets_;
-  std::map<std::string, FlowHint> flows_;
 };
 
 std::vector<std::pair<std::uint32_t, ExpertKind>> raised(const std::map<std::uint32_t, PacketOut>& outs) {
   std::vector<std::pair<std::uint32_t, ExpertKind>> r;
   for (const auto& [frame, out] : outs)
-    for (const auto& f : out.raised) r.emplace_back(frame, f.finding);
+    for (const auto& f : out.raised) r.emplace_back(frame, f.kind);
   return r;
 }
 
@@ -118,8 +106,7 @@ TEST_CASE("client side: SYN, SYN+ACK, the connection's handshake, the heuristic"
   CaptureAnalysis a(config());
   const auto outs = c.pass(a, true);
   CHECK(outs.at(1).method == Method::syn);
-  CHECK(outs.at(1).starts_flow);
-  CHECK(outs.at(1).decision.client == Endpoint::source);
+    CHECK(outs.at(1).decision.client == Endpoint::source);
   CHECK(outs.at(2).method == Method::syn_ack);
   CHECK(outs.at(2).decision.client == Endpoint::destination);
   for (std::uint32_t frame : {3u, 4u}) {
@@ -133,11 +120,31 @@ TEST_CASE("client side: SYN, SYN+ACK, the connection's handshake, the heuristic"
   CHECK(outs.at(5).decision.confidence < 1.0);
 
   SECTION("without the handshake the port heuristic decides, with less than certainty") {
+    Capture mid;
+    mid.connection("10.0.0.2", "10.0.0.1", 40000, 80, 64, false);
     CaptureAnalysis b(config());
-    const auto mid = c.pass(b, true, false, false);
-    CHECK(mid.at(3).method == Method::heuristic);
-    CHECK(mid.at(3).decision.client == Endpoint::source);
-    CHECK(mid.at(3).decision.confidence < 1.0);
+    const auto outs_mid = mid.pass(b, true);
+    CHECK(outs_mid.at(1).method == Method::heuristic);
+    CHECK(outs_mid.at(1).decision.client == Endpoint::source);
+    CHECK(outs_mid.at(1).decision.confidence < 1.0);
+  }
+}
+
+TEST_CASE("a reused port pair follows the latest handshake, in any pass order", "[analysis]") {
+  Capture c;
+  c.connection("10.0.0.2", "10.0.0.1", 40000, 5000);  // frames 1-4: 10.0.0.2 is the client
+  c.connection("10.0.0.1", "10.0.0.2", 5000, 40000);  // frames 5-8: the same pair, the other way round
+  CaptureAnalysis a(config());
+  c.pass(a, true);
+  for (bool reverse : {false, true}) {
+    const auto outs = c.pass(a, false, reverse);
+    CHECK(outs.at(3).method == Method::flow);
+    CHECK(outs.at(3).handshake_frame == 1);
+    CHECK(outs.at(3).decision.client == Endpoint::source);
+    CHECK(outs.at(7).method == Method::flow);
+    CHECK(outs.at(7).handshake_frame == 5);
+    CHECK(outs.at(7).decision.client == Endpoint::source);
+    CHECK(outs.at(8).decision.client == Endpoint::destination);
   }
 }
 

@@ -130,12 +130,17 @@ SERVICES = {("tcp", 80): "http", ("tcp", 22): "ssh", ("udp", 53): "domain"}
 PACKET_FIELDS = [
     "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "udp.srcport",
     "udp.dstport", "tcp.flags.syn", "tcp.flags.ack", "portclass.src.cat", "portclass.dst.cat", "portclass.client",
-    "portclass.client.addr", "portclass.client.port", "portclass.server.port", "portclass.service",
+    "portclass.client.ip", "portclass.client.ipv6", "portclass.client.port", "portclass.server.port", "portclass.service",
     "portclass.client.method", "portclass.client.conf", "portclass.client.handshake", "portclass.client.range_of",
-    "portclass.client.no_default", "portclass.host", "portclass.host.os", "portclass.host.profile",
+    "portclass.client.no_default", "portclass.host.ip", "portclass.host.ipv6", "portclass.host.os", "portclass.host.profile",
     "portclass.host.conf", "portclass.host.range", "portclass.quoted",
 ]
 PORTCLASS_FIELDS = [f for f in PACKET_FIELDS if f.startswith("portclass.")]
+
+
+def addr(row, field):
+    """An address from the IPv4/IPv6 pair of fields FIELD.ip / FIELD.ipv6."""
+    return norm(row[f"{field}.ip"] or row[f"{field}.ipv6"])
 
 
 def packet_view(row):
@@ -194,8 +199,8 @@ def test_lab_fields(ts, f, captures, labels, profiles):
         client_is_src = src in clients
         client, cport, sport_ = (src, sport, dport) if client_is_src else (dst, dport, sport)
         client_ports[client].add(cport)
-        f.check(row["portclass.client"] == ("src" if client_is_src else "dst") and norm(row["portclass.client.addr"]) == client,
-                f"frame {n}: client {row['portclass.client']}/{row['portclass.client.addr']}, labels say {client}")
+        f.check(row["portclass.client"] == ("src" if client_is_src else "dst") and addr(row, "portclass.client") == client,
+                f"frame {n}: client {row['portclass.client']}/{addr(row, 'portclass.client')}, labels say {client}")
         f.check(row["portclass.client.port"] == str(cport) and row["portclass.server.port"] == str(sport_),
                 f"frame {n}: ports {row['portclass.client.port']}/{row['portclass.server.port']}, want {cport}/{sport_}")
         f.check(row["portclass.service"] == SERVICES.get((t, sport_), ""),
@@ -215,9 +220,9 @@ def test_lab_fields(ts, f, captures, labels, profiles):
         want_ids = ids_containing(profiles, cport)
         got_ids = row["portclass.client.range_of"].split(",") if row["portclass.client.range_of"] else []
         f.check(got_ids == want_ids, f"frame {n}: port {cport} in ranges of {got_ids}, want {want_ids}")
-        f.check(row["portclass.client.no_default"] in (("0", "False") if in_end_host_range(profiles, cport) else ("1", "True")),
+        f.check(row["portclass.client.no_default"] in (("",) if in_end_host_range(profiles, cport) else ("1", "True")),
                 f"frame {n}: no_default={row['portclass.client.no_default']} for port {cport}")
-        f.check(norm(row["portclass.host"]) == src, f"frame {n}: host {row['portclass.host']} is not the source {src}")
+        f.check(addr(row, "portclass.host") == src, f"frame {n}: host {addr(row, 'portclass.host')} is not the source {src}")
         verdicts[src].add(row["portclass.host.os"])
     for key in (("v4", "tcp"), ("v4", "udp"), ("v6", "tcp"), ("v6", "udp")):
         f.check(seen[key] > 0, f"no {key[0]} {key[1]} packets checked")
@@ -233,7 +238,7 @@ def test_lab_fields(ts, f, captures, labels, profiles):
 
 def test_one_pass(ts, f, captures):
     print("one pass: the verdict so far")
-    rows = ts.fields(captures / "linux.pcap", ["portclass.host", "portclass.host.os"], "-Y", 'portclass.host == "10.77.1.2"',
+    rows = ts.fields(captures / "linux.pcap", ["portclass.host.os"], "-Y", "portclass.host.ip == 10.77.1.2",
                      two_pass=False)
     f.check(len(rows) > 20, "too few packets from 10.77.1.2")
     if rows:
@@ -260,9 +265,9 @@ def test_mid_connection(ts, f, captures, labels):
         server_port = dport if src in clients else sport
         if server_port < 1024:  # the heuristic must get well-known services right
             client = src if src in clients else dst
-            right += norm(row["portclass.client.addr"]) == client
-            f.check(norm(row["portclass.client.addr"]) == client,
-                    f"frame {row['frame.number']}: client {row['portclass.client.addr']}, labels say {client}")
+            right += addr(row, "portclass.client") == client
+            f.check(addr(row, "portclass.client") == client,
+                    f"frame {row['frame.number']}: client {addr(row, 'portclass.client')}, labels say {client}")
     f.check(tcp_rows > 500, f"only {tcp_rows} mid-connection TCP packets")
 
 
@@ -382,15 +387,22 @@ def test_statistics(ts, f, captures, labels, lab_rows, client_ports):
     f.check(got == want, f"category tree {dict(got)} != fields {dict(want)}")
 
 
-def os_by_host(ts, capture, *prefs):
-    rows = ts.fields(capture, ["portclass.host", "portclass.host.os", "portclass.host.profile", "portclass.host.conf",
-                               "portclass.host.range", "portclass.host.by_pref", "portclass.src.cat"], *prefs)
+HOST_FIELDS = ["portclass.host.ip", "portclass.host.ipv6", "portclass.host.os", "portclass.host.profile",
+               "portclass.host.conf", "portclass.host.range", "portclass.host.by_pref"]
+
+
+def by_host(rows):
     out = defaultdict(set)
     for r in rows:
-        if r["portclass.host"]:
-            out[norm(r["portclass.host"])].add((r["portclass.host.os"], r["portclass.host.profile"], r["portclass.host.conf"],
-                                                r["portclass.host.range"], r["portclass.host.by_pref"]))
-    return out, rows
+        host = addr(r, "portclass.host")
+        if host:
+            out[host].add(tuple(r[x] for x in HOST_FIELDS[2:]))
+    return out
+
+
+def os_by_host(ts, capture, *prefs):
+    rows = ts.fields(capture, HOST_FIELDS + ["portclass.src.cat"], *prefs)
+    return by_host(rows), rows
 
 
 def test_preferences(ts, f, captures):
@@ -438,17 +450,14 @@ def test_preferences(ts, f, captures):
         (f"portclass.profile_file:{bad_toml}", "portclass.profile_file", "bad.toml"),
     ]
     for pref, name, word in invalid:
-        p = ts.run("-2", "-r", linux, "-o", pref, "-T", "fields", "-e", "portclass.host", "-e", "portclass.host.os",
-                   "-e", "portclass.host.profile", "-e", "portclass.host.conf", "-e", "portclass.host.range",
-                   "-e", "portclass.host.by_pref", "-e", "portclass.src.cat", check=False)
+        args = ["-2", "-r", linux, "-o", pref, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
+        for x in HOST_FIELDS:
+            args += ["-e", x]
+        p = ts.run(*args, check=False)
         errors = [l for l in p.stderr.splitlines() if name in l]
         f.check(len(errors) == 1 and "rejected" in errors[0] and word in errors[0],
                 f"-o {pref}: want one line naming {name} and '{word}', stderr: {p.stderr.strip()!r}")
-        got = defaultdict(set)
-        for line in p.stdout.splitlines():
-            c = line.split("\t")
-            if c[0]:
-                got[norm(c[0])].add(tuple(c[1:6]))
+        got = by_host(dict(zip(HOST_FIELDS, line.split("\t"))) for line in p.stdout.splitlines())
         f.check(got == base, f"-o {pref}: rejected value changed the results")
     p = ts.run("-r", linux, "-o", "portclass.nosuchpref:1", "-c", "1", check=False)
     f.check(p.returncode != 0, "tshark accepted an unknown portclass preference")
