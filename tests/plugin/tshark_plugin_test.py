@@ -15,7 +15,7 @@ tshark ignores WIRESHARK_PLUGIN_DIR when run as root, so as root every tshark
 runs as uid/gid 65534 through setpriv, on copies of the plugin and captures in
 a private temporary directory that user can read.
 
-usage: tshark_plugin_test.py --plugin-dir DIR --source-dir DIR [--tshark PATH]
+usage: tshark_plugin_test.py --plugin-dir DIR --source-dir DIR [--tshark PATH] [--build-dir DIR]
 exit: 0 all passed, 1 a check failed, 77 skipped (no tshark, no captures, no setpriv as root)
 """
 import argparse
@@ -491,11 +491,38 @@ def test_quoted_and_no_l4(ts, f, crafted):
     f.check(not parse_hosts_table(out) and not expert_rows(out), "statistics or findings from a capture without TCP/UDP")
 
 
+def test_install(ts, f, build_dir):
+    """cmake --install puts the plugin where Wireshark looks for a user's plugins."""
+    print("cmake --install into a personal plugin folder")
+    cmake = shutil.which("cmake")
+    if not cmake:
+        f.check(False, "cmake not found for the install check")
+        return
+    home = ts.work / "install-home"
+    home.mkdir()
+    env = dict(os.environ, HOME=str(home))
+    p = subprocess.run([cmake, "--install", str(build_dir), "--component", "wireshark-plugin"], env=env,
+                       capture_output=True, text=True)
+    f.check(p.returncode == 0, f"cmake --install failed: {p.stderr.strip()}")
+    installed = list(home.glob(".local/lib/wireshark/plugins/*/epan/portclass.so"))
+    f.check(len(installed) == 1, f"nothing installed under {home}/.local/lib/wireshark/plugins")
+    for q in [home, *home.rglob("*")]:
+        q.chmod(q.stat().st_mode | 0o444 | (0o111 if q.is_dir() else 0))
+    cmd = [ts.tshark, "-G", "plugins"]
+    if ts.as_root:
+        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "env", f"HOME={home}", *cmd]
+    env.pop("WIRESHARK_PLUGIN_DIR", None)
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True).stdout
+    f.check(any("portclass.so" in line and str(home) in line for line in out.splitlines()),
+            f"tshark does not load the installed plugin from {home}: {out.strip()[:300]}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plugin-dir", required=True, type=Path, help="the build's plugins/ (WIRESHARK_PLUGIN_DIR)")
     ap.add_argument("--source-dir", required=True, type=Path)
     ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--build-dir", type=Path, help="also check cmake --install from this build tree")
     args = ap.parse_args()
 
     tshark = shutil.which(args.tshark)
@@ -534,6 +561,8 @@ def main():
         test_statistics(ts, f, captures, labels, lab_rows, client_ports)
         test_preferences(ts, f, captures)
         test_quoted_and_no_l4(ts, f, crafted)
+        if args.build_dir:
+            test_install(ts, f, args.build_dir)
         print(f"{f.checks - f.count} of {f.checks} checks passed")
         return 1 if f.count else 0
     finally:
