@@ -24,8 +24,13 @@ const std::string kBinary = PORTCLASS_NFT_BIN;
 
 // The state directory of these tests, away from /run/portclass.
 void private_state_dir() {
-  static const std::string dir =
-      (std::filesystem::temp_directory_path() / ("pcnft-state-" + std::to_string(getpid()))).string();
+  static const std::string dir = [] {
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(std::getenv("PORTCLASS_STATE_DIR"), ec);
+    });
+    return (std::filesystem::temp_directory_path() / ("pcnft-state-" + std::to_string(getpid()))).string();
+  }();
   setenv("PORTCLASS_STATE_DIR", dir.c_str(), 1);
 }
 
