@@ -15,10 +15,13 @@ OutputMode output_mode(const std::vector<std::string>& argv, std::string_view pr
   if (program.substr(0, 6) != "tshark") return mode;
   std::string_view format;
   bool listed = false;
-  auto own = [protocol](std::string_view field) {
-    return field == protocol || (field.size() > protocol.size() && field.substr(0, protocol.size()) == protocol &&
-                                 field[protocol.size()] == '.');
+  auto under = [](std::string_view field, std::string_view prefix) {
+    return field == prefix ||
+           (field.size() > prefix.size() && field.substr(0, prefix.size()) == prefix && field[prefix.size()] == '.');
   };
+  // Expert fields (_ws.expert.*) gather every protocol's expert items, ours
+  // included, and those hang on the protocol's tree.
+  auto own = [&](std::string_view field) { return under(field, protocol) || under(field, "_ws.expert"); };
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--") break;

@@ -22,7 +22,7 @@ namespace portclass::ws {
 
 struct OutputMode {
   bool listed_fields_only = false;  // only -e fields are printed
-  bool lists_own_fields = false;    // one of them belongs to the protocol
+  bool lists_own_fields = false;    // one of them belongs to the protocol (or is _ws.expert.*)
 };
 
 // Decided from a command line (argv[0] first) and the protocol's filter name.

@@ -180,17 +180,24 @@ int dissect(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
     case PacketKind::quoted: return dissect_quoted(tvb, pinfo, tree);
     case PacketKind::own: break;
   }
+  const PluginState& s = state();
+  const bool build_tree = wants_tree(tree);
+  const bool tapped = have_tap_listener(s.tap) || (s.expert_tap > 0 && have_tap_listener(s.expert_tap));
+  const bool first_pass = !PINFO_FD_VISITED(pinfo);
+  // A later pass that nobody looks at (tshark -2 -T fields without portclass
+  // fields): the first pass already learnt everything this packet teaches.
+  if (!first_pass && !build_tree && !tapped) return 0;
+
   WireFacts wire;
   PacketIn in = extract_packet(tvb, pinfo, wire);
-  const PluginState& s = state();
-  in.wanted = tree || have_tap_listener(s.tap) || (s.expert_tap > 0 && have_tap_listener(s.expert_tap));
+  in.wanted = build_tree || tapped || (tree && !s.skip_unless_primed);
   CaptureAnalysis& a = analysis();
   const PacketOut out = a.process(in);
 
   // Findings get their tree even when the rest is skipped, so that expert
   // fields (_ws.expert.*) see them; they are rare.
   proto_item* top = nullptr;
-  if (wants_tree(tree) || (tree && !out.raised.empty())) top = add_packet_tree(tree, tvb, in, out, a.config());
+  if (build_tree || (tree && !out.raised.empty())) top = add_packet_tree(tree, tvb, in, out, a.config());
   for (const RaisedFinding& r : out.raised)
     expert_add_info_format(pinfo, top, &experts()[static_cast<std::size_t>(r.kind)], "%s", r.text.c_str());
   queue_tap(pinfo, in, out);

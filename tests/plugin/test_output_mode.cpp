@@ -15,6 +15,7 @@ TEST_CASE("tshark -T fields with -e: only listed fields, ours or not", "[output]
   CHECK(m.listed_fields_only);
   CHECK(m.lists_own_fields);
   CHECK(output_mode({"tshark", "-T", "ek", "-e", "portclass"}, "portclass").lists_own_fields);
+  CHECK(output_mode({"tshark", "-T", "fields", "-e", "_ws.expert.message"}, "portclass").lists_own_fields);
   CHECK(output_mode({"tshark", "-T", "json", "-e", "frame.number"}, "portclass").listed_fields_only);
 }
 
