@@ -19,7 +19,8 @@
 #   plugin+fields  portclass.so, also extracting portclass fields (only with
 #                  FIELDS_ROW=1; for reference)
 # interleaved, so that load changes on the machine hit all alike, and prints
-# the medians and what each variant adds to tshark alone. It measures CPU time
+# the medians and what each variant adds to tshark alone (the median of
+# per-round paired differences, which cancels most load changes). It measures CPU time
 # (user + system of tshark) as well as wall-clock time: on a shared machine
 # the CPU time is the steadier of the two, and the verdict uses it.
 # Targets: the plugin adds under 5% to tshark's time, and at least ten times
