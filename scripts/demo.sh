@@ -29,7 +29,7 @@ chmod -R a+rX "$stage"
 as_user=()
 [ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 "${as_user[@]}" env HOME="$stage" WIRESHARK_PLUGIN_DIR="$stage/plugins" \
-  tshark -r "$stage/lab.pcapng" -2 -Y portclass -c 12 -T fields -E header=y \
+  tshark -r "$stage/lab.pcapng" -2 -Y "portclass && frame.number <= 40" -T fields -E header=y \
   -e ip.src -e ipv6.src -e tcp.srcport -e udp.srcport -e tcp.dstport -e udp.dstport \
   -e portclass.client.port -e portclass.client.method -e portclass.host.os -e portclass.host.conf \
   | tee "$out/annotated.tsv" | column -t -s $'\t'
