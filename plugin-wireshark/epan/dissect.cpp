@@ -83,19 +83,12 @@ bool wants_tree(proto_tree* tree) {
   const PluginState& s = state();
   if (!tree || !proto_field_is_referenced(tree, s.proto)) return false;
   if (!s.skip_unless_primed) return true;
-  // Filters and custom columns prime their fields into the tree: is one of
-  // them ours? A handful of entries, so a scan is cheap.
-  GHashTable* primed = PTREE_DATA(tree)->interesting_hfids;
-  if (!primed) return false;
-  GHashTableIter it;
-  gpointer key = nullptr;
-  g_hash_table_iter_init(&it, primed);
-  while (g_hash_table_iter_next(&it, &key, nullptr)) {
-    const int hf = GPOINTER_TO_INT(key);
-    if (hf == s.proto) return true;
-    if (const header_field_info* info = proto_registrar_get_nth(static_cast<guint>(hf)); info && info->parent == s.proto)
-      return true;
-  }
+  // Filters and custom columns prime their fields: a field of ours marks the
+  // protocol as referenced; expert fields hang on the expert pseudo-protocol.
+  auto primed = [](int hf) { return hf > 0 && proto_registrar_get_nth(static_cast<guint>(hf))->ref_type != HF_REF_TYPE_NONE; };
+  if (primed(s.proto)) return true;
+  for (const expert_field& e : experts())
+    if (primed(e.hf)) return true;
   return false;
 }
 

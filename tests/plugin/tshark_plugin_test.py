@@ -319,6 +319,10 @@ def test_findings(ts, f, captures):
             m = re.match(r"^\s+(\d+)\s+\S+\s+portclass\s", line)
             if m:
                 f.check(int(m.group(1)) <= 2, f"{capture}: a portclass finding raised {m.group(1)} times: {line.strip()}")
+        # The expert field alone as a filter, with fields of other protocols only.
+        only = ts.fields(captures / capture, ["frame.number"], "-Y", field)
+        f.check([r["frame.number"] for r in only] == [r["frame.number"] for r in rows],
+                f"{capture}: -Y {field} -e frame.number finds {len(only)} frames, with expert fields {len(rows)}")
     for capture, fields in ABSENT:
         for field in fields:
             rows = ts.fields(captures / capture, ["frame.number"], "-Y", field)
