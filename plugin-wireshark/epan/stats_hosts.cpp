@@ -150,7 +150,7 @@ void host_table_free_item(stat_tap_table* /*table*/, guint /*row*/, guint column
 
 void register_host_table() {
   static stat_tap_table_ui ui = {
-      REGISTER_STAT_GROUP_GENERIC,
+      REGISTER_PACKET_STAT_GROUP_UNSORTED,  // the group Wireshark 4.0 lists in its Statistics menu
       "portclass hosts",
       "portclass",
       "portclass,hosts",
