@@ -143,4 +143,16 @@ std::string format_bits(ValueKind kind, std::uint32_t bits) {
   return out;
 }
 
+ValueKind set_value_kind(KeyType k) noexcept {
+  switch (k) {
+    case KeyType::inet_proto: return ValueKind::proto;
+    case KeyType::inet_service: return ValueKind::port;
+    case KeyType::ipv4_addr: return ValueKind::ipv4;
+    case KeyType::ipv6_addr: return ValueKind::ipv6;
+    case KeyType::icmp_type: return ValueKind::icmp_type;
+    case KeyType::icmpv6_type: return ValueKind::icmpv6_type;
+  }
+  return ValueKind::integer;
+}
+
 }  // namespace portclass::nft

@@ -7,18 +7,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-ValueKind set_value_kind(KeyType k) {
-  switch (k) {
-    case KeyType::inet_proto: return ValueKind::proto;
-    case KeyType::inet_service: return ValueKind::port;
-    case KeyType::ipv4_addr: return ValueKind::ipv4;
-    case KeyType::ipv6_addr: return ValueKind::ipv6;
-    case KeyType::icmp_type: return ValueKind::icmp_type;
-    case KeyType::icmpv6_type: return ValueKind::icmpv6_type;
-  }
-  return ValueKind::integer;
-}
-
 // A single value: numbers as JSON numbers, named values and addresses as strings.
 json scalar(ValueKind kind, const Bytes& b) {
   if (kind == ValueKind::ipv4 || kind == ValueKind::ipv6) return format_value(kind, Interval{b, b});

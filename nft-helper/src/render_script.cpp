@@ -7,18 +7,6 @@
 namespace portclass::nft {
 namespace {
 
-ValueKind set_value_kind(KeyType k) {
-  switch (k) {
-    case KeyType::inet_proto: return ValueKind::proto;
-    case KeyType::inet_service: return ValueKind::port;
-    case KeyType::ipv4_addr: return ValueKind::ipv4;
-    case KeyType::ipv6_addr: return ValueKind::ipv6;
-    case KeyType::icmp_type: return ValueKind::icmp_type;
-    case KeyType::icmpv6_type: return ValueKind::icmpv6_type;
-  }
-  return ValueKind::integer;
-}
-
 std::string values_text(ValueKind kind, const std::vector<Interval>& values) {
   std::string out = "{ ";
   for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + format_value(kind, values[i]);

@@ -51,6 +51,9 @@ const FieldInfo& info(Field f) noexcept;
 // One value or interval in nft syntax for this kind ("8000-8100",
 // "10.0.0.0/8", "nd-neighbor-solicit").
 std::string format_value(ValueKind kind, const Interval& value);
+
+// How the elements of a set with this key type are written.
+ValueKind set_value_kind(KeyType k) noexcept;
 // Names of the bits set in `bits` ("established", "syn | ack"), in nft's order.
 std::string format_bits(ValueKind kind, std::uint32_t bits);
 // The symbolic name of a single value when nft has one ("tcp", "echo-request").
