@@ -28,24 +28,11 @@
 namespace portclass::ws::plugin {
 namespace {
 
-const char* category_name(Port port) {
-  switch (category_of(port)) {
-    case PortCategory::system: return "system";
-    case PortCategory::user: return "user";
-    case PortCategory::dynamic: break;
-  }
-  return "dynamic";
-}
+// The library's and the core's names are string literals: NUL-terminated, as
+// proto_tree_add_string wants.
+const char* category_name(Port port) { return to_string(category_of(port)).data(); }
 
-const char* method_name(Method m) {
-  switch (m) {
-    case Method::syn: return "syn";
-    case Method::syn_ack: return "syn-ack";
-    case Method::flow: return "flow";
-    case Method::heuristic: break;
-  }
-  return "heuristic";
-}
+const char* method_name(Method m) { return to_string(m).data(); }
 
 guint8 percent(double p) { return static_cast<guint8>(std::lround(std::clamp(p, 0.0, 1.0) * 100)); }
 
