@@ -159,25 +159,30 @@ DecodeStatus PacketDecoder::decode_l4(std::uint8_t protocol, const std::uint8_t*
   if (out.tcp.syn && !out.tcp.ack) {
     // The option layout of a SYN is a stack's signature (p0f's letters).
     const std::size_t end = std::min(header, len);
+    // The separator goes with an item, so a stop never leaves a dangling ','.
+    const auto add = [this](std::string_view item) {
+      if (!layout_.empty()) layout_ += ',';
+      layout_ += item;
+    };
     for (std::size_t i = 20; i < end;) {
       const std::uint8_t kind = p[i];
-      if (!layout_.empty()) layout_ += ',';
       if (kind == 0) {
-        layout_ += 'E';
+        add("E");
         break;
       }
       if (kind == 1) {
-        layout_ += 'N';
+        add("N");
         ++i;
         continue;
       }
-      if (i + 1 >= end || p[i + 1] < 2) break;  // cut short or malformed: stop, keep what was read
+      // Cut short or malformed: stop, keep what was read (as the plugin does).
+      if (i + 1 >= end || p[i + 1] < 2 || i + p[i + 1] > end) break;
       switch (kind) {
-        case 2: layout_ += 'M'; break;
-        case 3: layout_ += 'W'; break;
-        case 4: layout_ += 'S'; break;
-        case 8: layout_ += 'T'; break;
-        default: layout_ += '?' + std::to_string(kind); break;
+        case 2: add("M"); break;
+        case 3: add("W"); break;
+        case 4: add("S"); break;
+        case 8: add("T"); break;
+        default: add("?" + std::to_string(kind)); break;
       }
       i += p[i + 1];
     }

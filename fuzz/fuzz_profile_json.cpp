@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// libFuzzer target: profile JSON (profile_json.hpp), the document
+// `portclass profile --json` writes and `portclass profile --merge` and
+// `portclass-nft --from-profile` read. The input is parsed as JSON the way
+// the command line does (nlohmann::json, no exceptions here); text that is
+// not JSON stops there.
+//
+// Asserts, beyond "no crash":
+//  - merge_from_json on a directory that already holds a host: on error the
+//    directory is untouched (nothing half-read), on success the count
+//    returned is the number of hosts in the document;
+//  - round trip: merging the document into an empty directory, then its
+//    to_json() into another empty directory, gives the same JSON;
+//  - inference and findings on every merged host are well formed
+//    (fuzz_support.hpp);
+//  - import_profiles (the nft helper's --from-profile) either refuses the
+//    document or gives subnets with non-empty ranges, sorted by address.
+#include <nlohmann/json.hpp>
+
+#include "fuzz_support.hpp"
+#include "portclass/host_directory.hpp"
+#include "portclass/nft/profile_import.hpp"
+#include "portclass/profile_json.hpp"
+
+namespace {
+
+using namespace portclass;
+using nlohmann::json;
+
+// A directory with one host, to see that a refused document leaves it alone.
+HostDirectory populated() {
+  HostDirectory dir(PortKnowledge::builtin());
+  PacketFacts p;
+  p.src = IpAddress::parse("192.0.2.1").value();
+  p.dst = IpAddress::parse("198.51.100.7").value();
+  p.src_port = 40000;
+  p.dst_port = 443;
+  p.ttl = 64;
+  p.tcp = TcpFlags{true, false, false, false};
+  p.syn_options = "M,S,T,N,W";
+  p.when = 1'000'000;
+  dir.observe(p);
+  return dir;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const json doc = json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return 0;
+  const PortKnowledge& knowledge = PortKnowledge::builtin();
+
+  HostDirectory dir = populated();
+  const json before = to_json(dir);
+  auto merged = merge_from_json(doc, dir);
+  if (!merged) {
+    FUZZ_CHECK(!merged.error().message.empty(), "an error says why");
+    FUZZ_CHECK(to_json(dir) == before, "a refused document leaves the directory untouched");
+  } else {
+    FUZZ_CHECK(*merged == doc.at("hosts").size(), "the count is the number of hosts in the document");
+
+    HostDirectory first(knowledge);
+    auto again = merge_from_json(doc, first);
+    FUZZ_CHECK(again && *again == *merged, "merging is repeatable");
+    const json written = to_json(first);
+    HostDirectory second(knowledge);
+    auto reread = merge_from_json(written, second);
+    FUZZ_CHECK(reread.ok(), "portclass reads back what it writes");
+    FUZZ_CHECK(to_json(second) == written, "to_json after merge_from_json round-trips");
+    for (const auto& [address, profile] : first.hosts()) fuzz::check_inference(profile, knowledge);
+  }
+
+  auto imported = nft::import_profiles(doc, knowledge.profiles(), {});
+  if (imported) {
+    for (std::size_t i = 0; i < imported->subnets.size(); ++i) {
+      FUZZ_CHECK(!imported->subnets[i].range().ports.empty(), "an imported subnet has a range");
+      if (i > 0)
+        FUZZ_CHECK(imported->subnets[i - 1].prefix.network() < imported->subnets[i].prefix.network(),
+                   "imported subnets are sorted by address");
+    }
+  } else {
+    FUZZ_CHECK(!imported.error().message.empty(), "an error says why");
+  }
+  return 0;
+}
