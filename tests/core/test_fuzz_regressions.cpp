@@ -7,10 +7,16 @@
 
 #include <pcap/dlt.h>
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "portclass/capture/capture_reader.hpp"
 #include "portclass/capture/packet_decoder.hpp"
 
 using namespace portclass;
@@ -37,6 +43,27 @@ std::string layout_of(const std::vector<std::uint8_t>& packet) {
   return std::string(facts.syn_options);
 }
 
+void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+// A little-endian pcapng: section header, one Ethernet interface (microsecond
+// timestamps), one enhanced packet block with this 64-bit timestamp.
+std::vector<std::uint8_t> pcapng_with_timestamp(std::uint64_t ts, const std::vector<std::uint8_t>& frame) {
+  std::vector<std::uint8_t> f;
+  for (std::uint32_t v : {0x0A0D0D0Au, 28u, 0x1A2B3C4Du, 1u, 0xFFFFFFFFu, 0xFFFFFFFFu, 28u}) put32(f, v);
+  for (std::uint32_t v : {1u, 20u, 1u, 65535u, 20u}) put32(f, v);  // IDB: linktype 1, reserved 0, snaplen
+  const std::uint32_t padded = static_cast<std::uint32_t>((frame.size() + 3) / 4 * 4);
+  const std::uint32_t length = 32 + padded;
+  for (std::uint32_t v : {6u, length, 0u, static_cast<std::uint32_t>(ts >> 32), static_cast<std::uint32_t>(ts),
+                          static_cast<std::uint32_t>(frame.size()), static_cast<std::uint32_t>(frame.size())})
+    put32(f, v);
+  for (std::uint8_t b : frame) f.push_back(b);
+  f.resize(f.size() + (padded - frame.size()), 0);
+  put32(f, length);
+  return f;
+}
+
 }  // namespace
 
 // fuzz/regressions/decoder/syn-option-length-0-trailing-comma and
@@ -54,4 +81,27 @@ TEST_CASE("SYN option layout cut at a bad option has no dangling comma", "[fuzz]
   // A well-formed layout is unchanged.
   CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 1, 0, 0, 0, 0, 0x01, 0x03,
                             0x03, 0x07})) == "M,S,T,N,W");
+}
+
+// fuzz/regressions/capture/pcapng-timestamp-overflow.pcapng: pcapng
+// timestamps are 64-bit, and seconds * 1000000 overflowed int64 (undefined
+// behaviour, UBSan report). Such a time now saturates.
+TEST_CASE("a pcapng timestamp beyond int64 microseconds saturates", "[fuzz][capture]") {
+  std::vector<std::uint8_t> frame = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00};
+  for (std::uint8_t b : ipv4_syn({})) frame.push_back(b);
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("portclass-fuzz-regression-" + std::to_string(getpid()) + ".pcapng");
+  {
+    const auto bytes = pcapng_with_timestamp(~std::uint64_t{0}, frame);
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  auto reader = capture::CaptureReader::open(path);
+  REQUIRE(reader.ok());
+  std::vector<Timestamp> times;
+  auto counters = reader.value().read_all([&](const PacketFacts& p) { times.push_back(p.when); });
+  std::filesystem::remove(path);
+  REQUIRE(counters.ok());
+  REQUIRE(times.size() == 1);
+  CHECK(times[0] == std::numeric_limits<Timestamp>::max());
 }

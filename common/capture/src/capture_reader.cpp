@@ -3,9 +3,23 @@
 
 #include <pcap/pcap.h>
 
+#include <limits>
 #include <system_error>
 
 namespace portclass::capture {
+namespace {
+
+// pcapng stores 64-bit timestamps: a damaged or hostile file can hold one
+// beyond what microseconds in an int64 reach (year 294247). Saturate
+// instead of overflowing; such a time only orders a host's sequence.
+Timestamp microseconds(const timeval& ts) noexcept {
+  Timestamp t = 0;
+  if (__builtin_mul_overflow(Timestamp{ts.tv_sec}, 1'000'000, &t) || __builtin_add_overflow(t, ts.tv_usec, &t))
+    return ts.tv_sec < 0 ? std::numeric_limits<Timestamp>::min() : std::numeric_limits<Timestamp>::max();
+  return t;
+}
+
+}  // namespace
 
 void CaptureReader::PcapCloser::operator()(pcap* p) const noexcept { pcap_close(p); }
 
@@ -46,7 +60,7 @@ Result<CaptureCounters> CaptureReader::read_all(const std::function<void(const P
       return make_error(path_ + ": corrupt capture after record " + std::to_string(counters.packets) + ": " +
                         pcap_geterr(handle_.get()));
     ++counters.packets;
-    const Timestamp when = Timestamp{header->ts.tv_sec} * 1'000'000 + header->ts.tv_usec;
+    const Timestamp when = microseconds(header->ts);
     switch (decoder_.decode(dlt_, data, header->caplen, when, facts)) {
       case DecodeStatus::ok:
         ++counters.tcp_udp;
