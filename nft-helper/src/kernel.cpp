@@ -12,21 +12,18 @@
 namespace portclass::nft {
 namespace {
 
-Error refused(const std::vector<nl::BatchError>& errors, bool commit) {
-  // The first error is the cause; later ones are usually its consequences.
-  const nl::BatchError& e = errors.front();
-  std::string message = std::string("kernel refused ") + (e.description.empty() ? "the batch" : e.description) +
-                        ": " + nl::errno_text(e.error);
-  if (!e.kernel_note.empty()) message += " (" + e.kernel_note + ")";
-  if (errors.size() > 1) message += " [+" + std::to_string(errors.size() - 1) + " more]";
-  message += commit ? "; nothing was changed" : "";
-  return make_error(message);
-}
-
 Result<bool> run(const Ruleset* ruleset, const std::string& table, bool commit) {
   auto opened = nl::Socket::open();
-  if (!opened) return opened.error();
+  if (!opened) return make_error(opened.error().message + "; nothing was changed");
   nl::Socket& socket = opened.value();
+  // The generation before a commit tells, should the kernel's answer be lost,
+  // whether the batch went in.
+  std::uint32_t generation = 0;
+  if (commit) {
+    auto g = socket.generation();
+    if (!g) return make_error("cannot read the ruleset generation: " + g.error().message + "; nothing was changed");
+    generation = *g;
+  }
   nl::Batch batch(socket.next_seq(), commit);
   if (ruleset) {
     nl::BuildContext context;
@@ -38,8 +35,12 @@ Result<bool> run(const Ruleset* ruleset, const std::string& table, bool commit) 
   batch.finish();
   socket.reserve_seqs(static_cast<std::uint32_t>(batch.messages() + 2));
   auto errors = socket.transact(batch);
-  if (!errors) return errors.error();
-  if (!errors->empty()) return refused(*errors, commit);
+  if (!errors) {
+    if (!socket.batch_sent()) return make_error(errors.error().message + "; nothing was changed");
+    if (!commit) return make_error(errors.error().message + "; a check changes nothing");
+    return nl::lost_answer(errors.error(), nl::changed_since(generation), table, "");
+  }
+  if (!errors->empty()) return nl::refusal(*errors, batch.first_seq(), commit);
   return true;
 }
 
@@ -56,6 +57,8 @@ std::size_t batch_bytes(const Ruleset& ruleset) {
   for (const iovec& v : iov) total += v.iov_len;
   return total;
 }
+
+bool is_refusal(const Error& error) { return error.message.rfind("kernel refused ", 0) == 0; }
 
 Result<bool> kernel_check(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, false); }
 Result<bool> kernel_apply(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, true); }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,8 +30,19 @@ Result<bool> enter_netns(const std::string& name) {
   const int rc = setns(fd, CLONE_NEWNET);
   const int saved = errno;
   ::close(fd);
+  if (rc < 0 && saved == EINVAL)  // a plain file or stale mount point: what a deleted namespace can leave
+    return make_error("network namespace '" + name + "': " + path + " is not a network namespace (setns: " +
+                      std::strerror(saved) + ")");
   if (rc < 0) return make_error("network namespace '" + name + "': setns failed: " + std::strerror(saved));
   return true;
+}
+
+bool netns_still_named(const std::string& name) noexcept {
+  if (!is_netns_name(name)) return false;
+  struct stat named {}, current {};
+  const std::string path = "/run/netns/" + name;
+  if (::stat(path.c_str(), &named) < 0 || ::stat("/proc/thread-self/ns/net", &current) < 0) return false;
+  return named.st_dev == current.st_dev && named.st_ino == current.st_ino;
 }
 
 }  // namespace portclass::nft

@@ -15,6 +15,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -68,7 +69,7 @@ Result<bool> write_file_atomically(const fs::path& path, const std::string& cont
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << content;
-    if (!out) return make_error("cannot write " + tmp.string());
+    if (!out) return make_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
@@ -128,7 +129,13 @@ Result<bool> restore(const fs::path& dir) {
 }
 
 // Double fork: the grandchild runs the watchdog in its own session; returns its pid.
-Result<pid_t> start_watchdog(const fs::path& dir, std::int64_t deadline) {
+// The middle child records the watchdog's pid in the state before anything
+// else happens: were the caller killed right after the fork, a state saying
+// "pending" with no live pid would let a plain apply through, and the
+// watchdog would then undo it at the deadline. (The middle child shares the
+// caller's lock through the inherited descriptor; the caller waits on the pipe.)
+Result<pid_t> start_watchdog(const fs::path& dir, Status pending) {
+  const std::int64_t deadline = pending.deadline;
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) return make_error(std::string("pipe: ") + std::strerror(errno));
   const pid_t child = fork();
@@ -142,6 +149,10 @@ Result<pid_t> start_watchdog(const fs::path& dir, std::int64_t deadline) {
     signal(SIGHUP, SIG_IGN);
     const pid_t grandchild = fork();
     if (grandchild != 0) {
+      if (grandchild > 0) {
+        pending.watchdog = grandchild;
+        (void)write_status(dir, pending);
+      }
       (void)!write(fds[1], &grandchild, sizeof grandchild);
       _exit(grandchild < 0 ? 1 : 0);
     }
@@ -210,35 +221,54 @@ Result<bool> refuse_if_pending(const fs::path& dir) {
   return true;
 }
 
+Result<bool> apply_unless_pending(const fs::path& dir, const std::function<Result<bool>()>& apply) {
+  std::optional<Lock> lock;
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) {
+    auto taken = Lock::take(dir);
+    if (!taken) return taken.error();
+    lock.emplace(std::move(taken.value()));
+  }
+  if (auto p = refuse_if_pending(dir); !p) return p;
+  return apply();
+}
+
 Result<Pending> safe_apply(const Ruleset& ruleset, std::chrono::seconds timeout, const fs::path& dir) {
+  // Until the batch is sent, every failure leaves the ruleset as it was.
+  const auto unchanged = [](const Error& e) { return make_error(e.message + "; nothing was changed"); };
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return make_error("cannot create " + dir.string() + ": " + ec.message());
+  if (ec) return unchanged(make_error("cannot create " + dir.string() + ": " + ec.message()));
   auto lock = Lock::take(dir);
-  if (!lock) return lock.error();
+  if (!lock) return unchanged(lock.error());
   if (auto p = refuse_if_pending(dir); !p) return p.error();
 
   auto opened = nl::Socket::open();
-  if (!opened) return opened.error();
+  if (!opened) return unchanged(opened.error());
   nl::Socket& socket = opened.value();
   auto snap = nl::take_snapshot(socket, ruleset.table);
-  if (!snap) return snap.error();
-  if (auto w = write_file_atomically(dir / "snapshot", nl::encode(*snap)); !w) return w.error();
+  if (!snap) return unchanged(snap.error());
+  if (auto w = write_file_atomically(dir / "snapshot", nl::encode(*snap)); !w) return unchanged(w.error());
 
   Status s;
   s.outcome = Outcome::pending;
   s.deadline = now() + timeout.count();
-  if (auto w = write_status(dir, s); !w) return w.error();
-  auto pid = start_watchdog(dir, s.deadline);
-  if (!pid) {
-    s.outcome = Outcome::cancelled;
+  if (auto w = write_status(dir, s); !w) return unchanged(w.error());
+  auto pid = start_watchdog(dir, s);
+  s.watchdog = pid ? *pid : 0;
+  if (auto w = pid ? write_status(dir, s) : Result<bool>(pid.error()); !w) {
+    s.outcome = Outcome::cancelled;  // the watchdog, if any, then exits without touching anything
     (void)write_status(dir, s);
-    return pid.error();
+    return unchanged(w.error());
   }
-  s.watchdog = *pid;
-  if (auto w = write_status(dir, s); !w) return w.error();
 
   // The watchdog is armed: from here a crash of this process still reverts.
+  auto generation = socket.generation();
+  if (!generation) {
+    s.outcome = Outcome::cancelled;
+    (void)write_status(dir, s);
+    return unchanged(make_error("cannot read the ruleset generation: " + generation.error().message));
+  }
   nl::Batch batch(socket.next_seq(), true);
   nl::BuildContext context;
   if (unsigned index = if_nametoindex("lo")) context.loopback_ifindex = index;
@@ -246,13 +276,22 @@ Result<Pending> safe_apply(const Ruleset& ruleset, std::chrono::seconds timeout,
   batch.finish();
   socket.reserve_seqs(static_cast<std::uint32_t>(batch.messages() + 2));
   auto errors = socket.transact(batch);
+  if (!errors && socket.batch_sent()) {
+    const nl::Changed changed = nl::changed_since(*generation);
+    if (changed != nl::Changed::no)  // the batch may well be in: the revert stays armed
+      return nl::lost_answer(errors.error(), changed, ruleset.table,
+                             "; the revert stays armed: the previous table comes back in " +
+                                 std::to_string(std::max<std::int64_t>(0, s.deadline - now())) +
+                                 " s unless `portclass-nft confirm` runs");
+    s.outcome = Outcome::cancelled;
+    (void)write_status(dir, s);
+    return nl::lost_answer(errors.error(), changed, ruleset.table, "");
+  }
   if (!errors || !errors->empty()) {
     s.outcome = Outcome::cancelled;
     (void)write_status(dir, s);
-    if (!errors) return errors.error();
-    const nl::BatchError& e = errors->front();
-    return make_error("kernel refused " + e.description + ": " + nl::errno_text(e.error) +
-                      (e.kernel_note.empty() ? "" : " (" + e.kernel_note + ")") + "; nothing was changed");
+    if (!errors) return unchanged(errors.error());
+    return nl::refusal(*errors, batch.first_seq(), true);
   }
   return Pending{s.watchdog, s.deadline};
 }

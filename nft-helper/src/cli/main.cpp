@@ -32,6 +32,19 @@ std::optional<int> enter(const std::string& netns) {
   return std::nullopt;
 }
 
+// 1 when the kernel refused the ruleset or a confirmation is pending (nothing
+// changed, nothing wrong with the system); 3 for system trouble.
+Exit refusal_code(const Error& e) {
+  return is_refusal(e) || e.message.rfind("a safe apply is waiting", 0) == 0 ? kFound : kSystem;
+}
+
+// After an apply: a namespace deleted meanwhile took the new table with it.
+std::optional<int> vanished(const std::string& netns) {
+  if (netns.empty() || netns_still_named(netns)) return std::nullopt;
+  return fail(kSystem, "network namespace '" + netns +
+                           "' was deleted during the apply: the table went into it and is lost with it");
+}
+
 std::size_t rules_in(const Ruleset& r) { return r.rules.size(); }
 
 std::variant<Ruleset, int> ruleset_or_exit(const Inputs& in) {
@@ -64,7 +77,7 @@ int run_check(const Inputs& in) {
   auto made = ruleset_or_exit(in);
   if (auto* code = std::get_if<int>(&made)) return *code;
   const Ruleset& r = std::get<Ruleset>(made);
-  if (auto k = kernel_check(r); !k) return fail(kFound, k.error().message);
+  if (auto k = kernel_check(r); !k) return fail(refusal_code(k.error()), k.error().message);
   std::cout << "ok: the kernel accepts table inet " << r.table << " (" << rules_in(r) << " rules, " << r.sets.size()
             << " sets); nothing was applied\n";
   return kOk;
@@ -78,17 +91,17 @@ int run_apply(const Inputs& in, int confirm_seconds, bool wait) {
   const auto dir = state_dir_for(in.netns);
   if (confirm_seconds <= 0) {
     if (wait) return fail(kBadInput, "--wait needs --confirm SECONDS");
-    if (auto p = refuse_if_pending(dir); !p) return fail(kFound, p.error().message);
-    if (auto k = kernel_apply(r); !k) return fail(kFound, k.error().message);
+    if (auto k = apply_unless_pending(dir, [&r] { return kernel_apply(r); }); !k)
+      return fail(refusal_code(k.error()), k.error().message);
+    if (auto v = vanished(in.netns)) return *v;
     std::cout << "applied table inet " << r.table << " (" << rules_in(r) << " rules, " << r.sets.size() << " sets)\n";
     return kOk;
   }
   auto pending = safe_apply(r, std::chrono::seconds(confirm_seconds), dir);
   if (!pending) {
-    const bool refused = pending.error().message.rfind("kernel refused", 0) == 0 ||
-                         pending.error().message.rfind("a safe apply is waiting", 0) == 0;
-    return fail(refused ? kFound : kSystem, pending.error().message);
+    return fail(refusal_code(pending.error()), pending.error().message);
   }
+  if (auto v = vanished(in.netns)) return *v;
   const std::string confirm_cmd = "portclass-nft confirm" + (in.netns.empty() ? "" : " --netns " + in.netns);
   std::cout << "applied table inet " << r.table << "; the previous ruleset comes back in " << confirm_seconds
             << " s unless `" << confirm_cmd << "` is run (watchdog pid " << pending->watchdog << ")" << std::endl;

@@ -51,6 +51,44 @@ std::string extended_ack_text(const nlmsghdr* nlh) {
 
 }  // namespace
 
+std::string permission_hint(int error) {
+  return error == EPERM ? " (changing or reading nf_tables needs CAP_NET_ADMIN in this network namespace)" : "";
+}
+
+Changed changed_since(std::uint32_t before) {
+  auto opened = Socket::open();
+  if (!opened) return Changed::unknown;
+  auto now = opened.value().generation();
+  if (!now) return Changed::unknown;
+  return *now == before ? Changed::no : Changed::yes;
+}
+
+Error refusal(const std::vector<BatchError>& errors, std::uint32_t begin_seq, bool commit) {
+  const BatchError& e = errors.front();
+  const std::string tail = commit ? "; nothing was changed" : "";
+  if (e.seq == begin_seq)
+    return make_error("the kernel refused the netlink batch as a whole: " + errno_text(e.error) +
+                      permission_hint(e.error) + tail);
+  std::string message = "kernel refused " + (e.description.empty() ? std::string("the batch") : e.description) +
+                        ": " + errno_text(e.error);
+  if (!e.kernel_note.empty()) message += " (" + e.kernel_note + ")";
+  if (errors.size() > 1) message += " [+" + std::to_string(errors.size() - 1) + " more]";
+  return make_error(message + tail);
+}
+
+Error lost_answer(const Error& cause, Changed changed, const std::string& table, const std::string& armed) {
+  const std::string see = "see `nft list table inet " + table + "`";
+  switch (changed) {
+    case Changed::no:
+      return make_error(cause.message + "; the ruleset generation did not move: nothing was changed");
+    case Changed::yes:
+      return make_error(cause.message + "; the ruleset generation moved, so the batch was most likely applied (" +
+                        see + ")" + armed);
+    case Changed::unknown: break;
+  }
+  return make_error(cause.message + "; whether the batch was applied is unknown (" + see + ")" + armed);
+}
+
 std::string errno_text(int error) {
   char buf[256];
   // GNU strerror_r returns the message pointer.
@@ -93,7 +131,9 @@ Result<std::vector<BatchError>> Socket::transact(Batch& batch) {
   msg.msg_namelen = sizeof kernel;
   msg.msg_iov = iov.data();
   msg.msg_iovlen = iov.size();
+  sent_ = false;
   if (sendmsg(fd, &msg, 0) < 0) return make_error("cannot send the netlink batch: " + errno_text(errno));
+  sent_ = true;
 
   std::vector<BatchError> errors;
   auto buffer = std::make_unique<char[]>(kReceiveBuffer);
@@ -117,7 +157,8 @@ Result<std::vector<BatchError>> Socket::transact(Batch& batch) {
         e.kernel_note = extended_ack_text(nlh);
         errors.push_back(std::move(e));
       }
-      if (nlh->nlmsg_seq == batch.acked_seq()) finished = true;
+      if (nlh->nlmsg_seq == batch.acked_seq() || (err->error != 0 && nlh->nlmsg_seq == batch.first_seq()))
+        finished = true;
     }
     if (finished) break;
   }
@@ -152,7 +193,8 @@ Result<bool> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& 
     if (context.error) return *context.error;
     if (ret < 0) {
       if (errno == EINTR) return make_error("EINTR: the ruleset changed during the dump");
-      return make_error("the kernel refused the request: " + errno_text(errno));
+      const int saved = errno;
+      return make_error("the kernel refused the request: " + errno_text(saved) + permission_hint(saved));
     }
     if (ret == MNL_CB_STOP) break;
   }

@@ -29,8 +29,15 @@ class Socket {
 
   // Sends the batch and waits for the answer to its ACKed message. Returns
   // the errors (empty: the kernel accepted every message) or an Error when
-  // the exchange itself failed.
+  // the exchange itself failed. An error on the batch's BEGIN message (no
+  // CAP_NET_ADMIN, an unknown subsystem) refuses the whole batch: the kernel
+  // sends nothing more, so it ends the wait too.
   Result<std::vector<BatchError>> transact(Batch& batch);
+
+  // After transact() failed: whether the batch had been handed to the kernel.
+  // The kernel runs a batch to its end inside sendmsg(), so once sent it was
+  // either committed or aborted, and only the answer was lost.
+  bool batch_sent() const noexcept { return sent_; }
 
   // Sends a dump request built by `build(buffer, seq)` and calls `on_message`
   // for every answer until NLMSG_DONE.
@@ -49,7 +56,30 @@ class Socket {
   SocketPtr socket_;
   std::uint32_t portid_ = 0;
   std::uint32_t seq_ = 0;
+  bool sent_ = false;
 };
+
+// " (... needs CAP_NET_ADMIN ...)" for EPERM, "" otherwise: nfnetlink
+// refuses every request, dumps included, without that capability in the
+// namespace's user namespace.
+std::string permission_hint(int error);
+
+// After a committing batch was sent but its answer lost: has the ruleset
+// generation moved since `before`? Asked on a fresh socket (the old one may
+// still hold the late answer).
+enum class Changed : std::uint8_t { no, yes, unknown };
+Changed changed_since(std::uint32_t before);
+
+// The one-line error for a batch the kernel answered with errors: "kernel
+// refused rule 3 of chain input: ...; nothing was changed" (the first error
+// is the cause, later ones mostly its consequences). An error on the BEGIN
+// message refuses the batch as a whole and is worded as system trouble.
+Error refusal(const std::vector<BatchError>& errors, std::uint32_t begin_seq, bool commit);
+
+// The one-line error for a committing batch whose answer was lost, saying
+// what the generation tells about whether it went in; `armed` is appended
+// when the batch may be in (the safe apply's revert stays armed).
+Error lost_answer(const Error& cause, Changed changed, const std::string& table, const std::string& armed);
 
 // "No such file or directory" for an errno.
 std::string errno_text(int error);

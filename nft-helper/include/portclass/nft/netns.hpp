@@ -13,6 +13,11 @@ namespace portclass::nft {
 
 Result<bool> enter_netns(const std::string& name);
 
+// True while /run/netns/NAME still names the namespace the calling thread is
+// in. A namespace deleted (`ip netns delete`) after it was entered lives on
+// only as long as something is inside it: a ruleset loaded there is lost.
+bool netns_still_named(const std::string& name) noexcept;
+
 // The namespace name as a safe path component, also used for state files:
 // [A-Za-z0-9_.-]{1,64} and not "." or "..".
 bool is_netns_name(const std::string& name) noexcept;

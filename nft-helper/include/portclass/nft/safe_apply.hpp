@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <sys/types.h>
 
@@ -58,5 +59,11 @@ Status wait_outcome(const std::filesystem::path& dir);
 
 // Error when a confirmation is pending (a plain apply would be reverted).
 Result<bool> refuse_if_pending(const std::filesystem::path& dir);
+
+// A plain apply: runs `apply` unless a confirmation is pending (then the
+// error from refuse_if_pending). When the state directory exists this holds
+// its lock throughout, so the apply cannot slip in while a safe apply is
+// arming its watchdog (or was killed doing so) nor race a revert.
+Result<bool> apply_unless_pending(const std::filesystem::path& dir, const std::function<Result<bool>()>& apply);
 
 }  // namespace portclass::nft
