@@ -1,9 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "extract.hpp"
 
+#include <limits>
+
 #include "registration.hpp"
 
 namespace portclass::ws::plugin {
+namespace {
+
+// A frame's time in microseconds, saturated at the ends of Timestamp: pcapng
+// has 64-bit timestamps, so a damaged or hostile capture can hold seconds
+// whose product with 10^6 overflows (tests/hostile/regressions/).
+Timestamp microseconds(const nstime_t& ts) noexcept {
+  Timestamp t = 0;
+  if (__builtin_mul_overflow(Timestamp{ts.secs}, 1'000'000, &t) || __builtin_add_overflow(t, ts.nsecs / 1000, &t))
+    return ts.secs < 0 ? std::numeric_limits<Timestamp>::min() : std::numeric_limits<Timestamp>::max();
+  return t;
+}
+
+}  // namespace
 
 bool to_ip(const address& a, IpAddress& out) {
   if (a.type == AT_IPv4 && a.len == 4) {
@@ -39,7 +54,7 @@ PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire
   f.transport = pinfo->ptype == PT_TCP ? Transport::tcp : Transport::udp;
   f.src_port = static_cast<Port>(pinfo->srcport);
   f.dst_port = static_cast<Port>(pinfo->destport);
-  f.when = static_cast<Timestamp>(pinfo->abs_ts.secs) * 1000000 + pinfo->abs_ts.nsecs / 1000;
+  f.when = microseconds(pinfo->abs_ts);
 
   // The post-dissector's tvb is the whole frame.
   const guint length = tvb_captured_length(tvb);
