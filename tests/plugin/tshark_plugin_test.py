@@ -15,7 +15,11 @@ tshark ignores WIRESHARK_PLUGIN_DIR when run as root, so as root every tshark
 runs as uid/gid 65534 through setpriv, on copies of the plugin and captures in
 a private temporary directory that user can read.
 
-usage: tshark_plugin_test.py --plugin-dir DIR --source-dir DIR [--tshark PATH] [--build-dir DIR]
+A plugin built with PORTCLASS_SANITIZE needs --preload (the ASan/UBSan
+runtimes, given by CMake): every tshark then runs with them preloaded, and a
+sanitizer report or crash in any run fails the test (sanitizers.py).
+
+usage: tshark_plugin_test.py --plugin-dir DIR --source-dir DIR [--tshark PATH] [--build-dir DIR] [--preload LIBS]
 exit: 0 all passed, 1 a check failed, 77 skipped (no tshark, no captures, no setpriv as root)
 """
 import argparse
@@ -29,6 +33,8 @@ import tempfile
 import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import sanitizers
 
 SKIP = 77
 NOBODY = 65534
@@ -50,7 +56,7 @@ class Failures:
 class Tshark:
     """Runs tshark with the plugin, unprivileged when we are root."""
 
-    def __init__(self, tshark, plugin_dir, work):
+    def __init__(self, tshark, plugin_dir, work, preload=None):
         self.tshark = tshark
         self.work = work
         self.home = work / "home"
@@ -63,18 +69,39 @@ class Tshark:
         if self.as_root:
             for d in (self.home, self.scratch):
                 os.chown(d, NOBODY, NOBODY)
-        self.env = dict(os.environ, HOME=str(self.home), WIRESHARK_PLUGIN_DIR=str(self.plugins), LC_ALL="C.UTF-8")
+        self.sanitizer_env = {}
+        if preload:
+            self.sanitizer_env = sanitizers.environment(preload, work)
+        self.reports = []  # sanitizer reports and crashes, from any run
+        self.env = dict(os.environ, HOME=str(self.home), WIRESHARK_PLUGIN_DIR=str(self.plugins), LC_ALL="C.UTF-8",
+                        **self.sanitizer_env)
         # A personal preferences file would change results: use an empty profile.
         self.env.pop("WIRESHARK_CONFIG_DIR", None)
 
-    def run(self, *args, check=True):
+    def command(self, args, home=None, plugin_dir=True):
+        """tshark ARGS, through setpriv as root, with the sanitizer runtimes when the plugin has them."""
         cmd = [self.tshark, *map(str, args)]
         if self.as_root:
+            env = {"HOME": home or self.home, "LC_ALL": "C.UTF-8", **self.sanitizer_env}
+            if plugin_dir:
+                env["WIRESHARK_PLUGIN_DIR"] = self.plugins
             cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "env",
-                   f"HOME={self.home}", f"WIRESHARK_PLUGIN_DIR={self.plugins}", "LC_ALL=C.UTF-8", *cmd]
-        p = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=300)
+                   *(f"{k}={v}" for k, v in env.items()), *cmd]
+        return cmd
+
+    def execute(self, cmd, env):
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600 if self.sanitizer_env else 300)
+        why = sanitizers.reports(p.returncode, p.stderr)
+        if why:
+            self.reports.append(why)
+            print(f"  SANITIZER/CRASH in {' '.join(map(str, cmd))}:\n{p.stderr.strip()[-4000:]}")
+        return p
+
+    def run(self, *args, check=True):
+        cmd = self.command(args)
+        p = self.execute(cmd, self.env)
         if check and p.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.strip()}")
+            raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({p.returncode}): {p.stderr.strip()}")
         return p
 
     def fields(self, capture, names, *extra, two_pass=True):
@@ -512,11 +539,10 @@ def test_install(ts, f, build_dir):
     f.check(len(installed) == 1, f"nothing installed under {home}/.local/lib/wireshark/plugins")
     for q in [home, *home.rglob("*")]:
         q.chmod(q.stat().st_mode | 0o444 | (0o111 if q.is_dir() else 0))
-    cmd = [ts.tshark, "-G", "plugins"]
-    if ts.as_root:
-        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "env", f"HOME={home}", *cmd]
+    cmd = ts.command(["-G", "plugins"], home=home, plugin_dir=False)
+    env.update(ts.sanitizer_env)
     env.pop("WIRESHARK_PLUGIN_DIR", None)
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True).stdout
+    out = ts.execute(cmd, env).stdout
     f.check(any("portclass.so" in line and str(home) in line for line in out.splitlines()),
             f"tshark does not load the installed plugin from {home}: {out.strip()[:300]}")
 
@@ -527,6 +553,8 @@ def main():
     ap.add_argument("--source-dir", required=True, type=Path)
     ap.add_argument("--tshark", default="tshark")
     ap.add_argument("--build-dir", type=Path, help="also check cmake --install from this build tree")
+    ap.add_argument("--preload", default="",
+                    help="':'-separated sanitizer runtimes to preload into tshark (a PORTCLASS_SANITIZE build)")
     args = ap.parse_args()
 
     tshark = shutil.which(args.tshark)
@@ -540,8 +568,18 @@ def main():
     if not (captures_src / "labels.tsv").exists():
         print(f"SKIP: no lab captures in {captures_src} (build them with samples/lab/make-lab.sh)")
         return SKIP
-    if not list(args.plugin_dir.glob("*/epan/portclass.so")):
+    plugins = list(args.plugin_dir.glob("*/epan/portclass.so"))
+    if not plugins:
         print(f"FAIL: no */epan/portclass.so under {args.plugin_dir}")
+        return 1
+    preload = [p for p in args.preload.split(":") if p]
+    if sanitizers.links_sanitizers(plugins[0]) and not preload:
+        print(f"FAIL: {plugins[0]} is built with sanitizers: give --preload with their runtimes (CMake does when "
+              "PORTCLASS_SANITIZE is ON)")
+        return 1
+    missing = [p for p in preload if not Path(p).is_file()]
+    if missing:
+        print(f"FAIL: sanitizer runtimes to preload not found: {missing}")
         return 1
 
     work = Path(tempfile.mkdtemp(prefix="portclass-plugin-test."))
@@ -553,7 +591,7 @@ def main():
         subprocess.run([sys.executable, str(Path(__file__).with_name("craft_pcaps.py")), str(crafted)], check=True)
         for p in work.rglob("*"):
             p.chmod(p.stat().st_mode | 0o444 | (0o111 if p.is_dir() else 0))
-        ts = Tshark(tshark, args.plugin_dir, work)
+        ts = Tshark(tshark, args.plugin_dir, work, preload)
         f = Failures()
         labels = load_labels(captures)
         profiles = load_profiles(args.source_dir)
@@ -568,7 +606,10 @@ def main():
         if args.build_dir:
             test_install(ts, f, args.build_dir)
         print(f"{f.checks - f.count} of {f.checks} checks passed")
-        return 1 if f.count else 0
+        if preload:
+            print(f"sanitizers: {len(ts.reports)} reports or crashes"
+                  + "".join(f"\n  {r}" for r in ts.reports))
+        return 1 if f.count or ts.reports else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
