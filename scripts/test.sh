@@ -1,27 +1,84 @@
 #!/usr/bin/env bash
-# The test command: installs the Debian packages portclass needs, builds every
-# part with warnings as errors, and runs the whole test suite with CTest.
-#   bash scripts/test.sh              # normal build in build/test
-#   bash scripts/test.sh --sanitize   # ASan + UBSan build in build/sanitize
+# The test command: installs the Debian packages portclass needs, then builds
+# and runs the whole test suite three ways:
+#   1. normal: every part with warnings as errors (build/test);
+#   2. sanitize: the same suite with ASan + UBSan on everything, the plugin
+#      included (build/sanitize); every sanitizer report, from any process the
+#      tests start, is written under build/sanitize/sanitizer-reports and any
+#      report fails the run, even one a test swallowed;
+#   3. fuzz: each libFuzzer target for a short bounded time (build/fuzz, clang).
+#
+#   bash scripts/test.sh                 # all three (this is what CI runs)
+#   bash scripts/test.sh --only normal   # one of: normal, sanitize, fuzz
+#   bash scripts/test.sh --sanitize      # same as --only sanitize
 # Tests that need root or network namespaces skip (and say why) when run
 # without them; CI runs as root, so there they run for real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-flavour=test
-extra=()
-for arg in "$@"; do
-  case "$arg" in
-    --sanitize) flavour=sanitize; extra+=(-DPORTCLASS_SANITIZE=ON) ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-    *) echo "test.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+stages=(normal sanitize fuzz)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) stages=(sanitize) ;;
+    --only)
+      [ $# -ge 2 ] || { echo "test.sh: --only needs one of: normal, sanitize, fuzz" >&2; exit 2; }
+      case "$2" in normal|sanitize|fuzz) stages=("$2") ;;
+        *) echo "test.sh: --only '$2': expected normal, sanitize or fuzz" >&2; exit 2 ;; esac
+      shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
+  shift
 done
 
 bash scripts/install-deps.sh
-build="build/$flavour"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTCLASS_WERROR=ON "${extra[@]}"
-cmake --build "$build" -j"$(nproc)"
-# Namespace tests create uniquely named namespaces, but they share the two
-# cores with the traffic they time out on: run one test at a time.
-ctest --test-dir "$build" --output-on-failure --timeout 900
+
+stage_banner() { printf '\n==== %s ====\n' "$1"; }
+
+build_and_test() {  # build_and_test DIR CMAKE_ARGS...
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTCLASS_WERROR=ON "$@"
+  cmake --build "$dir" -j"$(nproc)"
+  # Namespace tests create uniquely named namespaces, but they share the two
+  # cores with the traffic they time out on: run one test at a time.
+  ctest --test-dir "$dir" --output-on-failure --timeout 900
+}
+
+run_normal() {
+  stage_banner "normal build: build/test"
+  build_and_test build/test
+}
+
+run_sanitize() {
+  stage_banner "ASan + UBSan build: build/sanitize"
+  local reports
+  reports="$(pwd)/build/sanitize/sanitizer-reports"
+  rm -rf "$reports"
+  mkdir -p "$reports"
+  chmod 1777 "$reports"  # tshark runs as nobody in the plugin tests
+  # log_path: a report lands in a file even when the test captured and
+  # dropped the process's stderr. The exit code is one no test expects.
+  export ASAN_OPTIONS="log_path=$reports/asan:exitcode=86:detect_leaks=1:detect_stack_use_after_return=1"
+  export UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1:exitcode=86"
+  export LSAN_OPTIONS="exitcode=86"
+  export PORTCLASS_SANITIZER_REPORTS="$reports"
+  local status=0
+  build_and_test build/sanitize -DPORTCLASS_SANITIZE=ON -DPORTCLASS_BUILD_BENCH=OFF || status=$?
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "test.sh: sanitizer reports in $reports:" >&2
+    for f in "$reports"/*; do echo "--- $f" >&2; head -40 "$f" >&2; done
+    return 1
+  fi
+  echo "sanitizer reports: none"
+  return "$status"
+}
+
+run_fuzz() {
+  stage_banner "fuzz targets: build/fuzz"
+  bash scripts/fuzz.sh --ci
+}
+
+for stage in "${stages[@]}"; do
+  "run_$stage"
+done
