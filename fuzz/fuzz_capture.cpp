@@ -72,6 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string path = file.path();
   auto reader = capture::CaptureReader::open(path);
   if (!reader) {
+    fuzz::check_error(reader.error());
     FUZZ_CHECK(reader.error().message.rfind(path, 0) == 0, "an error starts with the file name");
     return 0;
   }
@@ -88,6 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     dir.observe(p);
   });
   if (!counters) {
+    fuzz::check_error(counters.error());
     FUZZ_CHECK(counters.error().message.rfind(path, 0) == 0, "an error starts with the file name");
   } else {
     const capture::CaptureCounters& c = *counters;

@@ -111,6 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto config = parse_config(text, "fuzz.toml", OsProfileDb::builtin());
   if (!config) {
     const std::string& m = config.error().message;
+    fuzz::check_error(config.error());
     FUZZ_CHECK(m.rfind("fuzz.toml", 0) == 0, "an error starts with the file name");
     return 0;
   }
@@ -120,7 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   auto ruleset = build_ruleset(c);
   if (!ruleset) {
-    FUZZ_CHECK(!ruleset.error().message.empty(), "an error says why");
+    fuzz::check_error(ruleset.error());
     return 0;
   }
   FUZZ_CHECK(validate(*ruleset).ok(), "build_ruleset returns a valid ruleset");

@@ -80,6 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (user) {
     check_db(*user);
   } else {
+    fuzz::check_error(user.error());
     FUZZ_CHECK(user.error().message.find("fuzz.toml") != std::string::npos, "an error names the file");
   }
   auto notable = NotablePortDb::parse_toml(text, "fuzz-notable.toml");
@@ -87,6 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const NotablePortUse& use : notable->uses())
       for (const NotablePortUse* m : notable->overlapping(use.ports)) FUZZ_CHECK(m != nullptr, "overlapping()");
   } else {
+    fuzz::check_error(notable.error());
     FUZZ_CHECK(notable.error().message.find("fuzz-notable.toml") != std::string::npos, "an error names the file");
   }
   return 0;

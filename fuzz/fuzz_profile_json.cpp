@@ -7,8 +7,9 @@
 //
 // Asserts, beyond "no crash":
 //  - merge_from_json on a directory that already holds a host: on error the
-//    directory is untouched (nothing half-read), on success the count
-//    returned is the number of hosts in the document;
+//    directory is untouched (nothing half-read) and the message is one
+//    printable line, on success the count returned is the number of hosts in
+//    the document and every host key is an address in full (no NUL inside);
 //  - round trip: merging the document into an empty directory, then its
 //    to_json() into another empty directory, gives the same JSON;
 //  - inference and findings on every merged host are well formed
@@ -54,10 +55,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const json before = to_json(dir);
   auto merged = merge_from_json(doc, dir);
   if (!merged) {
-    FUZZ_CHECK(!merged.error().message.empty(), "an error says why");
+    fuzz::check_error(merged.error());
     FUZZ_CHECK(to_json(dir) == before, "a refused document leaves the directory untouched");
   } else {
     FUZZ_CHECK(*merged == doc.at("hosts").size(), "the count is the number of hosts in the document");
+    for (const auto& [key, value] : doc.at("hosts").items())
+      FUZZ_CHECK(key.find('\0') == std::string::npos, "an accepted address is the whole key, not its C-string prefix");
 
     HostDirectory first(knowledge);
     auto again = merge_from_json(doc, first);
@@ -79,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    "imported subnets are sorted by address");
     }
   } else {
-    FUZZ_CHECK(!imported.error().message.empty(), "an error says why");
+    fuzz::check_error(imported.error());
   }
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "portclass/findings.hpp"
 #include "portclass/inference.hpp"
 #include "portclass/knowledge.hpp"
+#include "portclass/result.hpp"
 
 namespace portclass::fuzz {
 
@@ -30,6 +31,14 @@ namespace portclass::fuzz {
   do {                                                                                        \
     if (!(condition)) ::portclass::fuzz::invariant_failed(#condition, why, __FILE__, __LINE__); \
   } while (0)
+
+// "Bad input gets one clear line": an error message is non-empty and holds
+// no control character (no line break, no terminal escape from the input).
+inline void check_error(const Error& error) {
+  FUZZ_CHECK(!error.message.empty(), "an error says why");
+  for (unsigned char c : error.message)
+    FUZZ_CHECK(c >= 0x20 && c != 0x7f, "an error message is one printable line");
+}
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

@@ -24,14 +24,20 @@ IpAddress IpAddress::v6(const std::uint8_t bytes[16]) noexcept {
 }
 
 Result<IpAddress> IpAddress::parse(std::string_view text) {
-  if (text.empty() || text.size() > INET6_ADDRSTRLEN) return make_error("invalid IP address '" + std::string(text.substr(0, 64)) + "'");
+  // The message shows the text on one printable line, whatever it holds.
+  const auto invalid = [text] {
+    std::string shown;
+    for (char c : text.substr(0, 64)) shown += (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) ? c : '?';
+    return make_error("invalid IP address '" + shown + (text.size() > 64 ? "...'" : "'"));
+  };
+  if (text.empty() || text.size() > INET6_ADDRSTRLEN) return invalid();
   const std::string s(text);
   std::uint8_t buf[16];
-  if (inet_pton(AF_INET, s.c_str(), buf) == 1) return v4(buf);
-  if (inet_pton(AF_INET6, s.c_str(), buf) == 1) return v6(buf);
-  std::string shown;
-  for (char c : text) shown += (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) ? c : '?';
-  return make_error("invalid IP address '" + shown + "'");
+  // inet_pton reads a C string: "10.0.0.1\0junk" must not pass as its prefix.
+  const bool one_string = text.find('\0') == std::string_view::npos;
+  if (one_string && inet_pton(AF_INET, s.c_str(), buf) == 1) return v4(buf);
+  if (one_string && inet_pton(AF_INET6, s.c_str(), buf) == 1) return v6(buf);
+  return invalid();
 }
 
 std::string IpAddress::to_string() const {

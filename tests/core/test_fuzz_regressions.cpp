@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -16,8 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "portclass/address.hpp"
 #include "portclass/capture/capture_reader.hpp"
 #include "portclass/capture/packet_decoder.hpp"
+#include "portclass/os_profile.hpp"
+#include "portclass/profile_json.hpp"
 
 using namespace portclass;
 
@@ -104,4 +108,47 @@ TEST_CASE("a pcapng timestamp beyond int64 microseconds saturates", "[fuzz][capt
   REQUIRE(counters.ok());
   REQUIRE(times.size() == 1);
   CHECK(times[0] == std::numeric_limits<Timestamp>::max());
+}
+
+// fuzz/regressions/profile_json/address-with-nul.json: inet_pton reads a C
+// string, so "10.0.0.1\0junk" passed as 10.0.0.1 (a host key in profile JSON,
+// a subnet in the nft helper's config). Such text is now refused, and the
+// message shows it on one printable line.
+TEST_CASE("address text with a NUL inside is refused, on one printable line", "[fuzz][address]") {
+  using namespace std::string_view_literals;
+  for (const auto text : {"10.0.0.1\0junk"sv, "fd00::1\0"sv, "\0"sv}) {
+    auto a = IpAddress::parse(text);
+    REQUIRE_FALSE(a.ok());
+    CHECK(a.error().message.find('\0') == std::string::npos);
+  }
+  CHECK_FALSE(IpPrefix::parse("10.0.0.0\0junk/8"sv).ok());
+  CHECK(IpAddress::parse("10.0.0.1"sv).ok());
+
+  const auto too_long = IpAddress::parse("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n17\n18\n"sv);
+  REQUIRE_FALSE(too_long.ok());
+  CHECK(too_long.error().message.find('\n') == std::string::npos);
+
+  HostDirectory directory(PortKnowledge::builtin());
+  const nlohmann::json document = {{"format", "portclass-profiles"},
+                                   {"version", 1},
+                                   {"hosts", {{std::string("10.0.0.1\0junk", 13), to_json(HostProfile{})}}}};
+  auto merged = merge_from_json(document, directory);
+  REQUIRE_FALSE(merged.ok());
+  CHECK(merged.error().message.find("invalid IP address '10.0.0.1?junk'") != std::string::npos);
+  CHECK(directory.size() == 0);
+}
+
+// fuzz/regressions/os_profile/toml-error-quotes-a-newline.toml: toml++'s
+// message quotes the character it stopped at ("expected 'inf', saw 'i\n'"),
+// so a syntax error in a profile file printed two lines. Control characters
+// in it are now escaped.
+TEST_CASE("a TOML syntax error is reported on one printable line", "[fuzz][toml]") {
+  for (const char* text : {"[[profile]]\nprior = i\n", "x = \"a\x01b\"\n", "x = [\n\x1b[31m"}) {
+    auto db = OsProfileDb::parse_toml(text, "user.toml");
+    REQUIRE_FALSE(db.ok());
+    INFO(db.error().message);
+    CHECK(db.error().message.rfind("user.toml:", 0) == 0);
+    const std::string& m = db.error().message;
+    CHECK(std::none_of(m.begin(), m.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }));
+  }
 }
