@@ -14,7 +14,8 @@
 //  - the link layer does not change what is decoded: the same IP packet
 //    behind raw, Ethernet, Linux cooked v1/v2 and BSD loopback headers gives
 //    the same status and the same facts;
-//  - inference and findings on the sender are well formed.
+//  - inference and findings on the sender are well formed, and the
+//    directory round-trips through profile JSON.
 #include <pcap/dlt.h>
 
 #include <array>
@@ -23,6 +24,7 @@
 #include "fuzz_support.hpp"
 #include "portclass/capture/packet_decoder.hpp"
 #include "portclass/host_directory.hpp"
+#include "portclass/profile_json.hpp"
 
 namespace {
 
@@ -126,6 +128,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const HostProfile* sender = dir.find(p.src);
     FUZZ_CHECK(sender != nullptr && sender->packets() == 1, "the sender is recorded");
     fuzz::check_inference(*sender, dir.knowledge());
+    // What `portclass profile --json` would write of this packet, `--merge` reads back.
+    const nlohmann::json written = to_json(dir);
+    HostDirectory reread(dir.knowledge());
+    auto merged = merge_from_json(written, reread);
+    if (!merged) std::fprintf(stderr, "merge_from_json: %s\n", merged.error().message.c_str());
+    FUZZ_CHECK(merged.ok() && to_json(reread) == written, "the profiles round-trip through JSON");
   }
   if (dlt == DLT_RAW && !bytes.empty() && ((bytes[0] >> 4) == 4 || (bytes[0] >> 4) == 6))
     check_link_independence(bytes, d);

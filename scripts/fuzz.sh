@@ -51,7 +51,8 @@ command -v "$cxx" >/dev/null || die "$cxx not found: install clang-14 and libcla
 start=$(date +%s)
 cmake -S "$root" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPORTCLASS_FUZZ=ON -DPORTCLASS_WERROR=ON >/dev/null
-cmake --build "$build" -j"$(nproc)"
+# Only the fuzz targets and their seeds (the tree also holds the command lines).
+cmake --build "$build" -j"$(nproc)" --target fuzz_all
 built=$(date +%s)
 echo "fuzz.sh: built $build in $((built - start)) s"
 
@@ -97,7 +98,7 @@ for t in "${targets[@]}"; do
     rate=$((execs / seconds))
   fi
   files=$(find "$corpus" -type f | wc -l)
-  bytes=$(du -sk "$corpus" | cut -f1)
+  bytes=$(du -sk --apparent-size "$corpus" | cut -f1)
   new=$(( $(find "$artifacts" -type f | wc -l) - before ))
   state="ok"
   if [ "$rc" -ne 0 ] || [ "$new" -gt 0 ]; then

@@ -19,7 +19,9 @@ void HostProfile::add_server_port(Transport transport, Port port) { stats_mut(tr
 void HostProfile::add_syn(std::string_view option_layout) {
   // Bounded: a host showing more than kMaxSynLayouts layouts is a crowd (NAT)
   // and the overflow is only counted.
-  if (auto it = syn_layouts_.find(std::string(option_layout)); it != syn_layouts_.end()) {
+  if (option_layout.size() > kMaxSynLayoutLength) {
+    ++syn_layouts_dropped_;
+  } else if (auto it = syn_layouts_.find(std::string(option_layout)); it != syn_layouts_.end()) {
     ++it->second;
   } else if (syn_layouts_.size() < kMaxSynLayouts) {
     syn_layouts_.emplace(option_layout, 1);

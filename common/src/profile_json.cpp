@@ -157,7 +157,9 @@ struct HostProfileCodec {
     if (!layouts->is_object() || layouts->size() > HostProfile::kMaxSynLayouts)
       return make_error(path + ".syn_layouts: expected an object of at most 16 layouts");
     for (const auto& [key, value] : layouts->items()) {
-      if (key.size() > 64) return make_error(path + ".syn_layouts: layout longer than 64 characters");
+      if (key.size() > HostProfile::kMaxSynLayoutLength)
+        return make_error(path + ".syn_layouts: layout longer than " +
+                          std::to_string(HostProfile::kMaxSynLayoutLength) + " characters");
       auto c = count(value, path + ".syn_layouts");
       if (!c) return c.error();
       p.syn_layouts_[key] = *c;

@@ -152,3 +152,30 @@ TEST_CASE("a TOML syntax error is reported on one printable line", "[fuzz][toml]
     CHECK(std::none_of(m.begin(), m.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }));
   }
 }
+
+// fuzz/regressions/decoder/syn-layout-too-long-for-profile-json: a SYN whose
+// 40 option bytes are NOPs has the layout "N,N,...,N" (79 characters);
+// `portclass profile --json` wrote it, and `--merge` refused the document
+// (layouts were limited to 64 characters when read). Every layout a TCP
+// header can hold now reads back; longer text is only counted.
+TEST_CASE("profile JSON reads back the SYN layout of any TCP header", "[fuzz][profile-json]") {
+  HostDirectory directory(PortKnowledge::builtin());
+  capture::PacketDecoder decoder;
+  PacketFacts facts;
+  const auto packet = ipv4_syn(std::vector<std::uint8_t>(40, 0x01));
+  REQUIRE(decoder.decode(DLT_RAW, packet.data(), packet.size(), 0, facts) == capture::DecodeStatus::ok);
+  REQUIRE(facts.syn_options.size() == 79);
+  directory.observe(facts);
+
+  const nlohmann::json written = to_json(directory);
+  HostDirectory reread(PortKnowledge::builtin());
+  auto merged = merge_from_json(written, reread);
+  INFO((merged.ok() ? std::string() : merged.error().message));
+  REQUIRE(merged.ok());
+  CHECK(to_json(reread) == written);
+
+  HostProfile host;
+  host.add_syn(std::string(HostProfile::kMaxSynLayoutLength + 1, 'N'));
+  CHECK(host.syn_layouts().empty());
+  CHECK(host.syn_layouts_dropped() == 1);
+}

@@ -26,6 +26,10 @@ struct HostProfileCodec;
 class HostProfile {
  public:
   static constexpr std::size_t kMaxSynLayouts = 16;
+  // A 40-byte TCP option space prints as at most 99 characters ("?253,..."):
+  // longer text is not a layout and is only counted, like an overflow, so
+  // that profile JSON always reads back what it wrote.
+  static constexpr std::size_t kMaxSynLayoutLength = 128;
 
   struct TransportStats {
     DistinctPorts client_ports;  // source ports it used as a client
