@@ -11,6 +11,8 @@ one of them:
     and one pass with a `-Y portclass...` filter;
   - through the sanitized `portclass profile` (`--json` for every other one).
 Each run is bounded by --timeout and the runs share --jobs processes.
+ASan and UBSan watch every run; LeakSanitizer every `portclass profile`, the
+-V tshark runs and the sanity runs (--leak-check all: every run).
 
 What fails the test: a sanitizer report (ASan, UBSan, LeakSanitizer), a
 crash (signal exit), a timeout, and for `portclass profile` any exit other
@@ -37,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -90,18 +92,29 @@ class Runner:
         self.tshark_env = dict(os.environ, HOME=str(self.home), WIRESHARK_PLUGIN_DIR=str(self.plugins),
                                LC_ALL="C.UTF-8", **self.san_env)
         self.tshark_env.pop("WIRESHARK_CONFIG_DIR", None)
+        # LeakSanitizer's check at exit costs tshark about 0.17 s of its ~1 s;
+        # by default only the -V runs (the whole tree, statistics and expert
+        # taps: every allocation path of the plugin) pay it. --leak-check all
+        # turns it on everywhere.
+        self.tshark_env_no_leaks = dict(self.tshark_env, ASAN_OPTIONS=self.tshark_env["ASAN_OPTIONS"].replace(
+            "detect_leaks=1", "detect_leaks=0"))
         self.lock = threading.Lock()
         self.counts = Counter()
         self.tshark_errors = Counter()
         self.profile_errors = Counter()
         self.findings = []
         self.slowest = (0.0, "")
+        self.classes = {}  # variant name -> class
+        self.by_class = defaultdict(Counter)
         self.done = 0
 
-    def tshark_cmd(self, args):
+    def tshark_env_for(self, mode):
+        return self.tshark_env if self.args.leak_check == "all" or mode == "tshark-V" else self.tshark_env_no_leaks
+
+    def tshark_cmd(self, args, env):
         cmd = [self.args.tshark, *args]
         if self.as_root:
-            env_args = [f"{k}={self.tshark_env[k]}" for k in ("HOME", "WIRESHARK_PLUGIN_DIR", "LC_ALL", *self.san_env)]
+            env_args = [f"{k}={env[k]}" for k in ("HOME", "WIRESHARK_PLUGIN_DIR", "LC_ALL", *self.san_env)]
             cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "env", *env_args, *cmd]
         return cmd
 
@@ -135,6 +148,7 @@ class Runner:
                     crashed = rc < 0 or "DEADLYSIGNAL" in err or "SEGV" in why
                     self.counts["crashes" if crashed else "sanitizer reports"] += 1
                     problem = why
+                    sanitizers.save_report(f"hostile.{variant.name}", f"{' '.join(map(str, cmd))}\n{err}")
                 elif kind.startswith("tshark"):
                     if rc != 0:
                         self.counts["tshark errors"] += 1
@@ -152,13 +166,19 @@ class Runner:
                         problem = f"portclass profile exit {rc} with {len(lines)} stderr lines"
             if problem:
                 self.findings.append((variant, kind, problem, cmd, err))
+            # What a user sees, per class of variant: exit code and first stderr line.
+            cls = self.classes.get(variant.name, "?")
+            first = next((l for l in err.splitlines() if l.strip()), "")
+            seen = "timeout" if rc is None else f"exit {rc}" + (f": {normalise(first, variant)}" if first else "")
+            self.by_class[f"{cls} / {kind.split()[0].split('-')[0]}"][seen] += 1
             self.done += 1
             if self.args.progress and self.done % self.args.progress == 0:
                 print(f"  ... {self.done} runs, {len(self.findings)} findings", flush=True)
 
     def run_tshark(self, variant, mode, extra):
-        cmd = self.tshark_cmd(["-r", str(variant), *extra])
-        rc, err, seconds = self.execute(cmd, self.tshark_env)
+        env = self.tshark_env_for(mode)
+        cmd = self.tshark_cmd(["-r", str(variant), *extra], env)
+        rc, err, seconds = self.execute(cmd, env)
         self.record(mode, variant, rc, err, seconds, cmd)
 
     def run_profile(self, variant, json_out):
@@ -171,7 +191,7 @@ class Runner:
         modes = tshark_modes()
         ok = True
         for mode, extra in modes.items():
-            cmd = self.tshark_cmd(["-r", str(capture), *extra])
+            cmd = self.tshark_cmd(["-r", str(capture), *extra], self.tshark_env)
             p = subprocess.run(cmd, env=self.tshark_env, capture_output=True, text=True, timeout=self.args.timeout)
             why = sanitizers.reports(p.returncode, p.stderr)
             has_ours = "portclass" in p.stdout or re.search(r"^\d+\t(linux|unknown)", p.stdout, re.M) or \
@@ -225,18 +245,23 @@ def main():
     ap.add_argument("--plugin-dir", required=True, type=Path, help="the build's plugins/ (WIRESHARK_PLUGIN_DIR)")
     ap.add_argument("--portclass", required=True, help="the sanitized portclass executable")
     ap.add_argument("--preload", default="", help="sanitizer runtimes to preload into tshark, ':'-separated")
-    ap.add_argument("--captures", type=Path, default=HERE.parents[1] / "samples/lab/captures")
-    ap.add_argument("--regressions", type=Path, default=HERE / "regressions")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--captures", type=Path, default=HERE.parents[1] / "samples/lab/captures",
+                    help="the captures to mutate (default samples/lab/captures)")
+    ap.add_argument("--regressions", type=Path, default=HERE / "regressions",
+                    help="committed captures run as they are (default tests/hostile/regressions)")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the variants (default 1)")
     ap.add_argument("--scale", type=int, default=1, help="more variants (see generate_variants.py --scale)")
-    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2)")
     ap.add_argument("--limit", type=int, default=0, help="run only N of the variants, spread over all classes (a quick try)")
-    ap.add_argument("--timeout", type=float, default=120, help="seconds per run (default 120)")
-    ap.add_argument("--tshark", default="tshark")
+    ap.add_argument("--timeout", type=float, default=60,
+                    help="seconds per run (default 60; the slowest seen took 5 s on a loaded machine)")
+    ap.add_argument("--tshark", default="tshark", help="tshark to run (default: from PATH)")
     ap.add_argument("--work", type=Path, help="keep the variants and logs here (default: a temporary folder, removed)")
     ap.add_argument("--findings-dir", type=Path, default=Path("hostile-findings"),
                     help="where each finding's variant, command and stderr are copied (default ./hostile-findings)")
     ap.add_argument("--summary", type=Path, help="also write the counts as JSON here")
+    ap.add_argument("--leak-check", choices=("verbose", "all"), default="verbose",
+                    help="LeakSanitizer in the -V tshark runs only (default; ASan and UBSan are on in all), or in all")
     ap.add_argument("--progress", type=int, default=500, help="print a line every N runs (0: never)")
     args = ap.parse_args()
 
@@ -273,6 +298,7 @@ def main():
             p.chmod(p.stat().st_mode | 0o444 | (0o111 if p.is_dir() else 0))
 
         runner = Runner(args, work)
+        runner.classes = {r["name"]: r["class"] for r in rows}
         if not runner.sanity(sane):
             return 1
         modes = tshark_modes()
@@ -309,7 +335,9 @@ def main():
                 "seed": args.seed, "scale": args.scale, "variants": len(variants), "classes": classes,
                 "counts": c, "tshark_errors": runner.tshark_errors, "profile_errors": runner.profile_errors,
                 "wall_seconds": round(wall), "generation_seconds": round(gen_seconds),
-                "slowest_run_seconds": round(runner.slowest[0], 1)}, indent=2) + "\n")
+                "slowest_run_seconds": round(runner.slowest[0], 1),
+                "seen_by_class": {k: dict(v.most_common()) for k, v in sorted(runner.by_class.items())}},
+                indent=2) + "\n")
         if runner.findings:
             args.findings_dir.mkdir(parents=True, exist_ok=True)
             for n, (variant, kind, problem, cmd, err) in enumerate(runner.findings):

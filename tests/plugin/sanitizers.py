@@ -23,8 +23,10 @@ help would inherit the preload and can deadlock at exit under ASan (seen
 with androiddump in libp11-kit's destructor): tshark is pointed at an empty
 extcap folder instead; they are not portclass code.
 """
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 ASAN_EXIT = 86
@@ -63,11 +65,34 @@ def environment(preload, work, suppressions=SUPPRESSIONS):
     suppressions = copy
     return {
         "LD_PRELOAD": ":".join(str(p) for p in preload),
-        "ASAN_OPTIONS": f"exitcode={ASAN_EXIT}:detect_leaks=1",
-        "LSAN_OPTIONS": f"suppressions={suppressions}:print_suppressions=0",
-        "UBSAN_OPTIONS": f"exitcode={UBSAN_EXIT}:print_stacktrace=1:halt_on_error=1",
+        "ASAN_OPTIONS": options("ASAN_OPTIONS", exitcode=ASAN_EXIT, detect_leaks=1),
+        "LSAN_OPTIONS": options("LSAN_OPTIONS", suppressions=suppressions, print_suppressions=0),
+        "UBSAN_OPTIONS": options("UBSAN_OPTIONS", exitcode=UBSAN_EXIT, print_stacktrace=1, halt_on_error=1),
         "WIRESHARK_EXTCAP_DIR": str(extcap_dir),
     }
+
+
+def options(variable, **ours):
+    """The sanitizer options already in the environment (scripts/test.sh sets some), with ours on top.
+
+    log_path is dropped: these tests read each report from the run's stderr
+    to fail on it, and hand it to save_report() for the test command.
+    """
+    merged = {}
+    for item in os.environ.get(variable, "").split(":"):
+        key, sep, value = item.partition("=")
+        if sep and key != "log_path":
+            merged[key] = value
+    merged.update({k: str(v) for k, v in ours.items()})
+    return ":".join(f"{k}={v}" for k, v in merged.items())
+
+
+def save_report(name, text):
+    """Also files a report where scripts/test.sh collects them (PORTCLASS_SANITIZER_REPORTS), if set."""
+    folder = os.environ.get("PORTCLASS_SANITIZER_REPORTS")
+    if folder and Path(folder).is_dir():
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)[:120]
+        (Path(folder) / f"{safe}.{os.getpid()}.{time.monotonic_ns()}").write_text(text)
 
 
 def reports(returncode, stderr):

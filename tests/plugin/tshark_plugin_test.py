@@ -95,6 +95,7 @@ class Tshark:
         if why:
             self.reports.append(why)
             print(f"  SANITIZER/CRASH in {' '.join(map(str, cmd))}:\n{p.stderr.strip()[-4000:]}")
+            sanitizers.save_report("plugin.tshark", f"{' '.join(map(str, cmd))}\n{p.stderr}")
         return p
 
     def run(self, *args, check=True):
