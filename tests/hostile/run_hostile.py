@@ -25,8 +25,8 @@ As root, tshark runs as uid/gid 65534 through setpriv (tshark ignores
 WIRESHARK_PLUGIN_DIR for root), on copies in a temporary folder.
 
 usage: run_hostile.py --plugin-dir DIR --portclass EXE --preload LIBS [--seed N] [--scale K] [--jobs N] ...
-exit: 0 nothing found, 1 a crash, report, timeout or broken contract, 77 skipped (no tshark, no editcap,
-      plugin not built with sanitizers, no setpriv as root)
+exit: 0 nothing found, 1 a crash, report, timeout or broken contract (or no sanitizer runtimes to preload),
+      77 skipped (no tshark, no editcap, plugin not built with sanitizers, no setpriv as root)
 """
 import argparse
 import json
@@ -118,19 +118,21 @@ class Runner:
             cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "env", *env_args, *cmd]
         return cmd
 
-    def execute(self, cmd, env):
-        """(returncode or None on timeout, stderr, seconds)."""
+    def execute(self, cmd, env, timeout=None, want_stdout=False):
+        """(returncode or None on timeout, stderr, seconds[, stdout]); a timeout kills the process group."""
         start = time.monotonic()
-        p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        p = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE if want_stdout else subprocess.DEVNULL,
                              stderr=subprocess.PIPE, start_new_session=True)
         try:
-            _, err = p.communicate(timeout=self.args.timeout)
+            out, err = p.communicate(timeout=timeout or self.args.timeout)
             rc = p.returncode
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
-            _, err = p.communicate()
+            out, err = p.communicate()
             rc = None
-        return rc, err.decode("utf-8", "replace"), time.monotonic() - start
+        result = (rc, err.decode("utf-8", "replace"), time.monotonic() - start)
+        return (*result, (out or b"").decode("utf-8", "replace")) if want_stdout else result
 
     def record(self, kind, variant, rc, err, seconds, cmd):
         with self.lock:
@@ -192,18 +194,18 @@ class Runner:
         ok = True
         for mode, extra in modes.items():
             cmd = self.tshark_cmd(["-r", str(capture), *extra], self.tshark_env)
-            p = subprocess.run(cmd, env=self.tshark_env, capture_output=True, text=True, timeout=self.args.timeout)
-            why = sanitizers.reports(p.returncode, p.stderr)
-            has_ours = "portclass" in p.stdout or re.search(r"^\d+\t(linux|unknown)", p.stdout, re.M) or \
-                re.search(r"\t(src|dst)\t", p.stdout)
-            if p.returncode != 0 or why or not has_ours:
-                print(f"FAIL: sanity {mode} on {capture.name}: exit {p.returncode} {why} "
-                      f"stderr {p.stderr.strip()[:300]!r} stdout {p.stdout[:200]!r}")
+            rc, err, _, out = self.execute(cmd, self.tshark_env, timeout=max(self.args.timeout, 120), want_stdout=True)
+            why = sanitizers.reports(rc, err) if rc is not None else "timeout"
+            has_ours = "portclass" in out or re.search(r"^\d+\t(linux|unknown)", out, re.M) or \
+                re.search(r"\t(src|dst)\t", out)
+            if rc != 0 or why or not has_ours:
+                print(f"FAIL: sanity {mode} on {capture.name}: exit {rc} {why} "
+                      f"stderr {err.strip()[:300]!r} stdout {out[:200]!r}")
                 ok = False
-        p = subprocess.run([self.args.portclass, "profile", str(capture)], env=self.cli_env, capture_output=True,
-                           text=True, timeout=self.args.timeout)
-        if p.returncode != 0 or "linux" not in p.stdout:
-            print(f"FAIL: sanity portclass profile {capture.name}: exit {p.returncode} {p.stderr.strip()[:300]}")
+        rc, err, _, out = self.execute([self.args.portclass, "profile", str(capture)], self.cli_env,
+                                       timeout=max(self.args.timeout, 120), want_stdout=True)
+        if rc != 0 or "linux" not in out or sanitizers.reports(rc, err):
+            print(f"FAIL: sanity portclass profile {capture.name}: exit {rc} {err.strip()[:300]}")
             ok = False
         return ok
 
@@ -231,10 +233,6 @@ def skip_reason(args):
         return None  # a failure, not a skip: reported by main
     if not sanitizers.links_sanitizers(plugins[0]):
         return f"{plugins[0]} is not built with sanitizers (configure with -DPORTCLASS_SANITIZE=ON)"
-    if not args.preload or not all(Path(p).is_file() for p in args.preload.split(":")):
-        return f"the sanitizer runtimes to preload into tshark are missing: '{args.preload}'"
-    if not Path(args.portclass).is_file():
-        return None
     return ""
 
 
@@ -271,6 +269,11 @@ def main():
         return SKIP
     if not list(args.plugin_dir.glob("*/epan/portclass.so")) or not Path(args.portclass).is_file():
         print(f"FAIL: no */epan/portclass.so under {args.plugin_dir} or no {args.portclass}")
+        return 1
+    # A sanitizer build that cannot preload the runtimes is broken, not exempt.
+    if not args.preload or not all(Path(p).is_file() for p in args.preload.split(":")):
+        print(f"FAIL: the plugin is built with sanitizers but the runtimes to preload into tshark are missing: "
+              f"'{args.preload}' (CMake finds them with the compiler's -print-file-name)")
         return 1
     args.tshark = shutil.which(args.tshark)
 

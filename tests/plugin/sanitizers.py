@@ -99,7 +99,8 @@ def reports(returncode, stderr):
     """Why a run counts as a sanitizer report or crash ('' when it does not)."""
     m = REPORT.search(stderr)
     if m:
-        line = next((l for l in stderr[m.start():].splitlines() if l.strip()), m.group(0))
+        start = stderr.rfind("\n", 0, m.start()) + 1  # the whole line: UBSan puts file:line before the match
+        line = next((l for l in stderr[start:].splitlines() if l.strip()), m.group(0))
         return line.strip()[:300]
     if returncode in (ASAN_EXIT, UBSAN_EXIT):
         return f"exit code {returncode} (a sanitizer's) without a report on stderr"
