@@ -11,11 +11,9 @@
 #include <vector>
 
 #include "portclass/result.hpp"
+#include "portclass/toml_document.hpp"
 
 namespace portclass::toml_fields {
-
-// Parses a whole document; a syntax error becomes "<origin>:<line>:<col>: <why>".
-Result<toml::table> parse_document(std::string_view text, std::string_view origin);
 
 // Parses a document that holds only `[[key]]` tables and reads each with
 // read_one(table, "<origin>: <key> #<n>: "), stopping at the first error.
@@ -39,7 +37,7 @@ Result<bool> only_known_keys(const toml::table& t, std::initializer_list<std::st
 template <class T, class ReadOne>
 Result<std::vector<T>> read_table_array(std::string_view text, std::string_view origin, std::string_view key,
                                         ReadOne read_one) {
-  auto parsed = parse_document(text, origin);
+  auto parsed = parse_toml_document(text, origin);
   if (!parsed) return parsed.error();
   const toml::table& doc = *parsed;
   if (auto k = only_known_keys(doc, {key}, std::string(origin) + ": "); !k) return k.error();

@@ -9,26 +9,10 @@
 #include <sstream>
 
 #include "portclass/nft/names.hpp"
+#include "portclass/toml_document.hpp"
 
 namespace portclass::nft {
 namespace {
-
-// toml++ quotes the character it stopped at, which can be a line break or
-// another control character of the input: escape those, the message stays one line.
-std::string one_line(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u != 0x7f) {
-      out += c;
-    } else {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", u);
-      out += escaped;
-    }
-  }
-  return out;
-}
 
 Error at(std::string_view origin, const std::string& message) {
   return make_error(std::string(origin) + ": " + message);
@@ -156,13 +140,9 @@ Result<RangeSpec> resolve_range(std::string_view text, const std::map<std::strin
 
 Result<Config> parse_config(std::string_view text, std::string_view origin, const OsProfileDb& base_db,
                             const std::filesystem::path& base_dir) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, std::string(origin));
-  } catch (const toml::parse_error& e) {
-    return make_error(std::string(origin) + ":" + std::to_string(e.source().begin.line) + ":" +
-                      std::to_string(e.source().begin.column) + ": " + one_line(e.description()));
-  }
+  auto parsed = parse_toml_document(text, origin);
+  if (!parsed) return parsed.error();
+  const toml::table doc = std::move(parsed).value();
   if (auto k = check_keys(origin, "", doc,
                           {"mode", "table", "comment", "ipv4", "ipv6", "stateless", "ping", "profiles", "ranges",
                            "host", "subnets", "services", "outbound", "protocols"});
