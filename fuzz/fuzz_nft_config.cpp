@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "fuzz_support.hpp"
 #include "portclass/nft/config.hpp"
 #include "portclass/nft/kernel.hpp"
@@ -82,13 +84,13 @@ void check_script(const std::string& script, const std::string& table) {
     bare += ch;
   }
   FUZZ_CHECK(!quoted && depth == 0, "quotes close and braces balance");
-  const std::string expected = "table inet " + table;
-  for (auto at = bare.find("table"); at != std::string::npos; at = bare.find("table", at + 1)) {
-    const bool word_start = at == 0 || bare[at - 1] == ' ' || bare[at - 1] == '\n' || bare[at - 1] == '\t';
-    if (!word_start) continue;
-    FUZZ_CHECK(bare.compare(at, expected.size(), expected) == 0, "every table is the config's table");
-    const char after = at + expected.size() < bare.size() ? bare[at + expected.size()] : '\n';
-    FUZZ_CHECK(after == ' ' || after == '\n', "and not a longer name");
+  // Token by token: the keyword `table` is always followed by `inet <table>`.
+  std::istringstream words(bare);
+  std::string word, family, name;
+  while (words >> word) {
+    if (word != "table") continue;
+    FUZZ_CHECK(words >> family >> name, "a table keyword names a table");
+    FUZZ_CHECK(family == "inet" && name == table, "every table is the config's table");
   }
 }
 
