@@ -38,7 +38,8 @@ HostDirectory populated() {
   p.dst_port = 443;
   p.ttl = 64;
   p.tcp = TcpFlags{true, false, false, false};
-  p.syn_options = "M,S,T,N,W";
+  const TcpSignature syn = parse_signature_key("4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0", false).value();
+  p.signature = &syn;
   p.when = 1'000'000;
   dir.observe(p);
   return dir;

@@ -53,11 +53,12 @@ std::string ports_line(const HostProfile& p) {
 
 }  // namespace
 
-std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge) {
+std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge,
+                                  const InferenceOptions& options = {}) {
   std::vector<HostAnalysis> out;
   out.reserve(directory.size());
   for (const auto& [address, profile] : directory.hosts()) {
-    HostAnalysis a{address, &profile, infer(profile, knowledge.profiles()), {}};
+    HostAnalysis a{address, &profile, infer(profile, knowledge.profiles(), options), {}};
     a.findings = find_issues(profile, a.inference, knowledge);
     out.push_back(std::move(a));
   }
@@ -118,6 +119,16 @@ nlohmann::json to_json(const HostDirectory& directory, const std::vector<HostAna
                                  {"probability", c.probability}});
     }
     a["evidence"] = inf.evidence;
+    a["signatures"] = json::array();
+    for (const SignatureSeen& sig : inf.signatures)
+      a["signatures"].push_back({{"kind", sig.syn_ack ? "syn+ack" : "syn"},
+                                 {"key", sig.key},
+                                 {"p0f", sig.p0f},
+                                 {"count", sig.count},
+                                 {"label", sig.label.empty() ? json(nullptr) : json(sig.label)},
+                                 {"origin", sig.origin.empty() ? json(nullptr) : json(sig.origin)},
+                                 {"match", sig.match.empty() ? json(nullptr) : json(sig.match)},
+                                 {"profile", sig.profile_id.empty() ? json(nullptr) : json(sig.profile_id)}});
     a["findings"] = json::array();
     for (const Finding& f : h.findings)
       a["findings"].push_back({{"kind", to_string(f.kind)}, {"message", f.message}, {"ports", f.ports.to_string()}});

@@ -30,7 +30,8 @@ struct InputSummary {
   capture::CaptureCounters counters;
 };
 
-std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge);
+std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge,
+                                  const InferenceOptions& options = {});
 
 void render_text(const std::vector<HostAnalysis>& hosts, const InputSummary& input, std::ostream& out);
 // The mergeable profile document (profile_json.hpp) plus "analysis" and

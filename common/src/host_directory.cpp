@@ -48,10 +48,11 @@ void HostDirectory::record(const PacketFacts& packet, const ClientDecision& deci
     // the port. Every UDP datagram may start a flow (repeats are not counted).
     const bool start = is_tcp ? decision.method == ClientMethod::syn : true;
     sender.add_client_port(packet.transport, client_port, packet.when, start);
-    if (decision.method == ClientMethod::syn) sender.add_syn(packet.syn_options);
+    if (decision.method == ClientMethod::syn && packet.signature) sender.add_signature(*packet.signature);
     if (!is_tcp && server_port == 53) sender.add_dns_query(client_port, packet.when);
   } else {
     sender.add_server_port(packet.transport, server_port);
+    if (decision.method == ClientMethod::syn_ack && packet.signature) sender.add_signature(*packet.signature);
     // The receiver is the client: its port counts, its sequence does not
     // (a reply says nothing about when the flow started).
     hosts_[packet.dst].add_client_port(packet.transport, client_port, packet.when, false);

@@ -16,17 +16,20 @@ void HostProfile::add_client_port(Transport transport, Port port, Timestamp when
 
 void HostProfile::add_server_port(Transport transport, Port port) { stats_mut(transport).server_ports.insert(port); }
 
-void HostProfile::add_syn(std::string_view option_layout) {
-  // Bounded: a host showing more than kMaxSynLayouts layouts is a crowd (NAT)
-  // and the overflow is only counted.
-  if (option_layout.size() > kMaxSynLayoutLength) {
-    ++syn_layouts_dropped_;
-  } else if (auto it = syn_layouts_.find(std::string(option_layout)); it != syn_layouts_.end()) {
-    ++it->second;
-  } else if (syn_layouts_.size() < kMaxSynLayouts) {
-    syn_layouts_.emplace(option_layout, 1);
+void HostProfile::add_signature(const TcpSignature& signature) {
+  add_signature_key(signature.syn_ack, signature.key());
+}
+
+void HostProfile::add_signature_key(bool syn_ack, std::string_view key, std::uint64_t count) {
+  auto& table = syn_ack ? synack_signatures_ : syn_signatures_;
+  if (key.size() > kMaxSignatureLength) {
+    signatures_dropped_ += count;
+  } else if (auto it = table.find(std::string(key)); it != table.end()) {
+    it->second += count;
+  } else if (table.size() < kMaxSignatures) {
+    table.emplace(key, count);
   } else {
-    ++syn_layouts_dropped_;
+    signatures_dropped_ += count;
   }
 }
 
@@ -46,15 +49,9 @@ void HostProfile::merge(const HostProfile& other) {
     mine.client_sequence.merge(theirs.client_sequence);
     mine.server_ports.merge(theirs.server_ports);
   }
-  for (const auto& [layout, n] : other.syn_layouts_) {
-    if (auto it = syn_layouts_.find(layout); it != syn_layouts_.end())
-      it->second += n;
-    else if (syn_layouts_.size() < kMaxSynLayouts)
-      syn_layouts_.emplace(layout, n);
-    else
-      syn_layouts_dropped_ += n;
-  }
-  syn_layouts_dropped_ += other.syn_layouts_dropped_;
+  for (const bool syn_ack : {false, true})
+    for (const auto& [key, n] : other.signatures(syn_ack)) add_signature_key(syn_ack, key, n);
+  signatures_dropped_ += other.signatures_dropped_;
   dns_ports_.merge(other.dns_ports_);
   dns_sequence_.merge(other.dns_sequence_);
   dns_queries_ += other.dns_queries_;

@@ -6,6 +6,8 @@
 #include <map>
 #include <sstream>
 
+#include "signature_evidence.hpp"
+
 namespace portclass {
 namespace {
 
@@ -26,10 +28,9 @@ constexpr double kSequenceSamples = 8;
 constexpr double kCounterStep = 0.6;      // P(+1 step) for a global counter (or -1 counting down)
 constexpr double kRandomStep = 0.02;      // P(+-1 step) otherwise
 constexpr std::uint64_t kMinSteps = 4;
-constexpr double kSynListed = 0.7;
-constexpr double kSynOther = 0.15;
-constexpr double kSynUnlisted = 0.35;
-constexpr double kMixShare = 0.2;         // a second TTL class or SYN layout this common: several stacks
+constexpr std::size_t kSignatureSamples = 3;  // distinct signatures weighed: repeats of one stack are not news
+constexpr double kTtlIpv6Mismatch = 0.25; // IPv6 hop limits come from router advertisements, not the OS
+constexpr double kMixShare = 0.2;         // a second TTL class or stack this common: several stacks
 
 struct Observed {
   DistinctPorts client;  // TCP and UDP client ports together
@@ -43,11 +44,11 @@ struct Observed {
   std::uint8_t ttl_class = 0;                         // dominant, 0 when none
   std::uint8_t ttl_typical = 0;                       // the most common observed TTL
   std::uint64_t ttl_packets = 0;
-  std::string syn_layout;  // dominant, empty when none
-  std::uint64_t syn_total = 0;
+  std::vector<detail::SeenSignature> signatures;  // most frequent first
+  bool ipv6 = false;                               // every signature seen is IPv6
 };
 
-Observed observe(const HostProfile& host) {
+Observed observe(const HostProfile& host, const OsProfileDb& db, const SignatureDb* signatures) {
   Observed o;
   const auto& tcp = host.stats(Transport::tcp);
   const auto& udp = host.stats(Transport::udp);
@@ -71,11 +72,10 @@ Observed observe(const HostProfile& host) {
   std::uint64_t best = 0;
   for (const auto& [cls, n] : o.ttl_classes)
     if (n > best) best = n, o.ttl_class = cls;
-  best = 0;
-  for (const auto& [layout, n] : host.syn_layouts()) {
-    o.syn_total += n;
-    if (n > best) best = n, o.syn_layout = layout;
-  }
+  o.signatures = detail::seen_signatures(host, signatures, db);
+  o.ipv6 = !o.signatures.empty() && std::all_of(o.signatures.begin(), o.signatures.end(), [](const auto& sig) {
+    return sig.signature.ip_version == 6;
+  });
   return o;
 }
 
@@ -115,7 +115,8 @@ double ttl_fit(const Observed& o, const OsProfile& p) {
   if (o.ttl_class == 0) return 0.0;
   const double k = std::min<double>(double(o.ttl_packets), kTtlSamples);
   if (p.initial_ttl == 0) return k * std::log(kTtlUnknown);
-  return k * std::log(initial_ttl_class(p.initial_ttl) == o.ttl_class ? kTtlMatch : kTtlMismatch);
+  if (initial_ttl_class(p.initial_ttl) == o.ttl_class) return k * std::log(kTtlMatch);
+  return o.ipv6 ? std::log(kTtlIpv6Mismatch) : k * std::log(kTtlMismatch);
 }
 
 double parity_fit(const Observed& o, const OsProfile& p) {
@@ -138,11 +139,11 @@ double sequence_fit(const Observed& o, const OsProfile& p) {
   return binomial(rises, pr) + binomial(falls, pf);
 }
 
-double syn_fit(const Observed& o, const OsProfile& p) {
-  if (o.syn_layout.empty()) return 0.0;
-  if (p.syn_options.empty()) return std::log(kSynUnlisted);
-  const bool listed = std::find(p.syn_options.begin(), p.syn_options.end(), o.syn_layout) != p.syn_options.end();
-  return std::log(listed ? kSynListed : kSynOther);
+double signature_fit(const Observed& o, const OsProfile& p) {
+  double sum = 0;
+  for (std::size_t i = 0; i < std::min(o.signatures.size(), kSignatureSamples); ++i)
+    sum += detail::signature_log_likelihood(o.signatures[i], p);
+  return sum;
 }
 
 std::string percent(double p) {
@@ -156,7 +157,7 @@ std::string observed_span(const Observed& o) {
 }
 
 // The reasons a host looks like more than one stack, empty when it does not.
-std::string mixture(const Observed& o, const HostProfile& host) {
+std::string mixture(const Observed& o) {
   if (o.ttl_classes.size() >= 2) {
     std::uint64_t second = 0;
     for (const auto& [cls, n] : o.ttl_classes)
@@ -167,10 +168,20 @@ std::string mixture(const Observed& o, const HostProfile& host) {
       return "TTLs from different stacks: " + classes;
     }
   }
-  std::size_t common_layouts = 0;
-  for (const auto& [layout, n] : host.syn_layouts())
-    if (n >= 2 && double(n) >= kMixShare * double(o.syn_total)) ++common_layouts;
-  if (common_layouts >= 2) return std::to_string(common_layouts) + " different SYN option layouts in common use";
+  // Signatures that name different families, each in common use.
+  std::uint64_t syns = 0;
+  for (const auto& sig : o.signatures) syns += sig.count;
+  std::map<std::string, std::uint64_t> by_family;
+  for (const auto& sig : o.signatures)
+    if (sig.points_at) by_family[sig.points_at->family] += sig.count;
+  std::size_t common = 0;
+  std::string families;
+  for (const auto& [family, n] : by_family) {
+    if (n < 2 || double(n) < kMixShare * double(syns)) continue;
+    ++common;
+    families += (families.empty() ? "" : ", ") + std::to_string(n) + " from " + family;
+  }
+  if (common >= 2) return "TCP signatures of different stacks: " + families;
   return {};
 }
 
@@ -208,7 +219,7 @@ std::string Inference::summary() const {
 
 Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceOptions& options) {
   Inference result;
-  const Observed o = observe(host);
+  const Observed o = observe(host, db, options.signatures);
 
   // Score every profile.
   std::vector<double> scores;
@@ -216,7 +227,7 @@ Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceO
   for (const auto& p : db.profiles()) {
     const RangeFit fit = range_fit(o, p.ephemeral);
     scores.push_back(std::log(p.prior) + fit.log_likelihood + ttl_fit(o, p) + parity_fit(o, p) + sequence_fit(o, p) +
-                     syn_fit(o, p));
+                     signature_fit(o, p));
     tuned.push_back(fit.tuned);
   }
   if (scores.empty()) {
@@ -259,16 +270,28 @@ Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceO
   if (o.steps >= kMinSteps && (o.unit_rises > 0 || o.unit_falls > 0))
     result.evidence.push_back(std::to_string(o.unit_rises) + " of " + std::to_string(o.steps) + " steps +1, " +
                               std::to_string(o.unit_falls) + " steps -1 between successive source ports");
-  if (!o.syn_layout.empty()) result.evidence.push_back("SYN options " + o.syn_layout);
+  for (std::size_t i = 0; i < std::min(o.signatures.size(), kSignatureSamples); ++i)
+    result.evidence.push_back(detail::describe(o.signatures[i]));
+
+  for (const auto& seen : o.signatures) {
+    SignatureSeen out{seen.syn_ack, *seen.key, seen.signature.to_p0f(), seen.count, {}, {}, {}, {}};
+    if (seen.match && seen.match->label) {
+      out.label = seen.match->label->display();
+      out.origin = seen.match->label->origin;
+      out.match = std::string(to_string(seen.match->kind));
+      out.profile_id = seen.match->label->profile_id;
+    }
+    result.signatures.push_back(std::move(out));
+  }
 
   // The verdict, honestly.
-  if (const std::string mix = mixture(o, host); !mix.empty()) {
+  if (const std::string mix = mixture(o); !mix.empty()) {
     result.verdict = Verdict::several;
     result.evidence.insert(result.evidence.begin(), mix + ": several hosts behind one address (NAT)?");
-  } else if (o.n < options.min_client_ports) {
+  } else if (o.signatures.empty() && o.n < options.min_client_ports) {
     result.verdict = Verdict::unknown;
-    result.evidence.insert(result.evidence.begin(), "too few observations (" + std::to_string(o.n) + " client ports; " +
-                                                        std::to_string(options.min_client_ports) + " needed)");
+    result.evidence.insert(result.evidence.begin(), "too few observations (" + std::to_string(o.n) + " client ports, no SYN or SYN+ACK; " +
+                                                        std::to_string(options.min_client_ports) + " ports needed)");
   } else if (result.confidence() < options.identify_threshold) {
     result.verdict = Verdict::unknown;
     std::string why = best.tuned ? "ports outside every known default range and no stack evidence decides"

@@ -30,8 +30,8 @@ struct HostProfileCodec {
     return {{"packets", p.packets_},
             {"ttl", ttls},
             {"transports", transports},
-            {"syn_layouts", p.syn_layouts_},
-            {"syn_layouts_dropped", p.syn_layouts_dropped_},
+            {"signatures", {{"syn", p.syn_signatures_}, {"syn_ack", p.synack_signatures_},
+                            {"dropped", p.signatures_dropped_}}},
             {"dns", {{"queries", p.dns_queries_}, {"ports", encode_ports(p.dns_ports_)},
                      {"sequence", encode_sequence(p.dns_sequence_)}}}};
   }
@@ -152,23 +152,31 @@ struct HostProfileCodec {
       s.server_ports = std::move(server).value();
     }
 
-    const json* layouts = member(j, "syn_layouts", path, error);
-    if (!layouts) return error;
-    if (!layouts->is_object() || layouts->size() > HostProfile::kMaxSynLayouts)
-      return make_error(path + ".syn_layouts: expected an object of at most 16 layouts");
-    for (const auto& [key, value] : layouts->items()) {
-      if (key.size() > HostProfile::kMaxSynLayoutLength)
-        return make_error(path + ".syn_layouts: layout longer than " +
-                          std::to_string(HostProfile::kMaxSynLayoutLength) + " characters");
-      auto c = count(value, path + ".syn_layouts");
-      if (!c) return c.error();
-      p.syn_layouts_[key] = *c;
+    const json* signatures = member(j, "signatures", path, error);
+    if (!signatures) return error;
+    for (const bool syn_ack : {false, true}) {
+      const std::string at = path + ".signatures." + (syn_ack ? "syn_ack" : "syn");
+      const json* table = member(*signatures, syn_ack ? "syn_ack" : "syn", path + ".signatures", error);
+      if (!table) return error;
+      if (!table->is_object() || table->size() > HostProfile::kMaxSignatures)
+        return make_error(at + ": expected an object of at most " + std::to_string(HostProfile::kMaxSignatures) +
+                          " signatures");
+      for (const auto& [key, value] : table->items()) {
+        if (key.size() > HostProfile::kMaxSignatureLength)
+          return make_error(at + ": signature longer than " + std::to_string(HostProfile::kMaxSignatureLength) +
+                            " characters");
+        if (auto parsed = parse_signature_key(key, syn_ack); !parsed)
+          return make_error(at + ": " + parsed.error().message);
+        auto c = count(value, at);
+        if (!c) return c.error();
+        (syn_ack ? p.synack_signatures_ : p.syn_signatures_)[key] = *c;
+      }
     }
-    const json* dropped = member(j, "syn_layouts_dropped", path, error);
+    const json* dropped = member(*signatures, "dropped", path + ".signatures", error);
     if (!dropped) return error;
-    auto d = count(*dropped, path + ".syn_layouts_dropped");
+    auto d = count(*dropped, path + ".signatures.dropped");
     if (!d) return d.error();
-    p.syn_layouts_dropped_ = *d;
+    p.signatures_dropped_ = *d;
 
     const json* dns = member(j, "dns", path, error);
     if (!dns) return error;
@@ -200,7 +208,7 @@ json to_json(const HostDirectory& directory) {
   std::sort(hosts.begin(), hosts.end(), [](auto* a, auto* b) { return a->first < b->first; });
   json out = json::object();
   for (const auto* entry : hosts) out[entry->first.to_string()] = to_json(entry->second);
-  return {{"format", "portclass-profiles"}, {"version", 1}, {"hosts", out}};
+  return {{"format", "portclass-profiles"}, {"version", kProfileDocumentVersion}, {"hosts", out}};
 }
 
 Result<std::size_t> merge_from_json(const json& document, HostDirectory& into) {
@@ -210,7 +218,9 @@ Result<std::size_t> merge_from_json(const json& document, HostDirectory& into) {
   };
   if (!document.is_object() || !is("format", "portclass-profiles"))
     return make_error("not a portclass profile document (expected \"format\": \"portclass-profiles\")");
-  if (!is("version", 1)) return make_error("unsupported profile document version (expected 1)");
+  if (!is("version", kProfileDocumentVersion))
+    return make_error("unsupported profile document version (expected " + std::to_string(kProfileDocumentVersion) +
+                      "; version 1 documents carry SYN layouts instead of signatures: profile the capture again)");
   const auto hosts = document.find("hosts");
   if (hosts == document.end() || !hosts->is_object()) return make_error("$.hosts: expected an object");
   // Decode everything first: a bad host must leave `into` untouched.

@@ -114,7 +114,7 @@ CASES = [
          ["p.json"], {"p.json": '{"format": "portclass-profiles", "version": 99, "hosts": {}}'}),
     Case("json-address", "profile JSON", "host address that is not an address", "portclass",
          ["profile", "--merge", "p.json"], 2, ["p.json"],
-         {"p.json": '{"format": "portclass-profiles", "version": 1, "hosts": {"10.0.0.300": {}}}'}),
+         {"p.json": '{"format": "portclass-profiles", "version": 2, "hosts": {"10.0.0.300": {}}}'}),
     Case("json-deep", "profile JSON", "deeply nested arrays", "portclass", ["profile", "--merge", "p.json"], 2,
          ["p.json"], {"p.json": "[" * 100000 + "]" * 100000}),
     # --- portclass-nft: command line ---------------------------------------------------------

@@ -25,7 +25,7 @@ with tempfile.TemporaryDirectory(prefix="portclass-bad-") as tmp:
         f.write("{ this is not json")
     wrong_doc = os.path.join(tmp, "wrong.json")
     with open(wrong_doc, "w") as f:
-        f.write('{"format": "portclass-profiles", "version": 1, "hosts": {"10.0.0.300": {}}}')
+        f.write('{"format": "portclass-profiles", "version": 2, "hosts": {"10.0.0.300": {}}}')
     bad_profiles = os.path.join(tmp, "profiles.toml")
     with open(bad_profiles, "w") as f:
         f.write('[[profile]]\nid = "Bad Id"\n')

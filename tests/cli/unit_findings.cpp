@@ -26,7 +26,7 @@ HostProfile linux_client() {
   for (int i = 0; i < 30; ++i, p = static_cast<Port>(p + 2 * (97 + 31 * (i % 7)))) {
     h.add_packet(64);
     h.add_client_port(Transport::tcp, p, i * 1000, true);
-    h.add_syn("M,S,T,N,W");
+    h.add_signature_key(false, "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0");
   }
   return h;
 }

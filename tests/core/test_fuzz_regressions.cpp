@@ -130,7 +130,7 @@ TEST_CASE("address text with a NUL inside is refused, on one printable line", "[
 
   HostDirectory directory(PortKnowledge::builtin());
   const nlohmann::json document = {{"format", "portclass-profiles"},
-                                   {"version", 1},
+                                   {"version", 2},
                                    {"hosts", {{std::string("10.0.0.1\0junk", 13), to_json(HostProfile{})}}}};
   auto merged = merge_from_json(document, directory);
   REQUIRE_FALSE(merged.ok());
@@ -175,7 +175,7 @@ TEST_CASE("profile JSON reads back the SYN layout of any TCP header", "[fuzz][pr
   CHECK(to_json(reread) == written);
 
   HostProfile host;
-  host.add_syn(std::string(HostProfile::kMaxSynLayoutLength + 1, 'N'));
-  CHECK(host.syn_layouts().empty());
-  CHECK(host.syn_layouts_dropped() == 1);
+  host.add_signature_key(false, std::string(HostProfile::kMaxSignatureLength + 1, 'N'));
+  CHECK(host.signatures(false).empty());
+  CHECK(host.signatures_dropped() == 1);
 }

@@ -10,13 +10,16 @@ using namespace portclass;
 
 namespace {
 
+// A Linux 3.11+ SYN (TcpSignature key form).
+constexpr const char* kLinuxSyn = "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0";
+
 struct Behaviour {
   PortRange range;
   std::uint8_t ttl;
   bool even_only = false;
   bool counter = false;  // +1 per connection
   int connections = 24;
-  std::string syn_layout;
+  std::string syn_signature;  // a TcpSignature key
 };
 
 HostProfile host(const Behaviour& b, unsigned seed = 1) {
@@ -33,7 +36,7 @@ HostProfile host(const Behaviour& b, unsigned seed = 1) {
       if (p < b.range.first) p = static_cast<Port>(p + 2);
     }
     h.add_client_port(Transport::tcp, p, i * 1000, true);
-    if (!b.syn_layout.empty()) h.add_syn(b.syn_layout);
+    if (!b.syn_signature.empty()) h.add_signature_key(false, b.syn_signature);
     for (int k = 0; k < 3; ++k) h.add_packet(static_cast<std::uint8_t>(b.ttl - 1));  // one hop away
   }
   return h;
@@ -71,13 +74,13 @@ TEST_CASE("each default stack is recognised from ports and TTL", "[inference]") 
 
 TEST_CASE("parity alone does not decide", "[inference]") {
   // Even ports (Linux's habit) but Windows' TTL and range: still Windows.
-  const auto inf = infer(host({{49152, 65535}, 128, true, false, 24, "M,S,T,N,W"}), OsProfileDb::builtin());
+  const auto inf = infer(host({{49152, 65535}, 128, true, false, 24, kLinuxSyn}), OsProfileDb::builtin());
   INFO(inf.summary());
   CHECK(inf.label() == "windows");
 }
 
 TEST_CASE("a range tuned away from every default is reported as such", "[inference]") {
-  const auto inf = infer(host({{20000, 29999}, 64, true, false, 30, "M,S,T,N,W"}), OsProfileDb::builtin());
+  const auto inf = infer(host({{20000, 29999}, 64, true, false, 30, kLinuxSyn}), OsProfileDb::builtin());
   INFO(inf.summary());
   REQUIRE(inf.best());
   CHECK(inf.best()->tuned);

@@ -105,7 +105,7 @@ TEST_CASE("sequence statistics see counters and merge halves exactly", "[profile
 namespace {
 
 PacketFacts packet(const char* src, const char* dst, Transport t, Port sp, Port dp, std::uint8_t ttl, TcpFlags flags,
-                   Timestamp when, std::string_view syn_options = {}) {
+                   Timestamp when, const TcpSignature* signature = nullptr) {
   PacketFacts f;
   f.src = IpAddress::parse(src).value();
   f.dst = IpAddress::parse(dst).value();
@@ -115,7 +115,7 @@ PacketFacts packet(const char* src, const char* dst, Transport t, Port sp, Port 
   f.ttl = ttl;
   f.tcp = flags;
   f.when = when;
-  f.syn_options = syn_options;
+  f.signature = signature;
   return f;
 }
 
@@ -124,10 +124,13 @@ std::vector<PacketFacts> conversation() {
   std::vector<PacketFacts> out;
   std::mt19937 rng(11);
   const TcpFlags syn{true, false, false, false}, synack{true, true, false, false}, ack{false, true, false, false};
+  // One stack's SYN signature for every connection (static: facts only point to it).
+  static const TcpSignature linux_syn =
+      parse_signature_key("4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0", false).value();
   for (int i = 0; i < 30; ++i) {
     const Port cp = static_cast<Port>(32768 + (rng() % 14000) * 2);
     const Timestamp t = i * 1000;
-    out.push_back(packet("10.0.0.2", "10.0.0.1", Transport::tcp, cp, 443, 64, syn, t, "M,S,T,N,W"));
+    out.push_back(packet("10.0.0.2", "10.0.0.1", Transport::tcp, cp, 443, 64, syn, t, &linux_syn));
     out.push_back(packet("10.0.0.1", "10.0.0.2", Transport::tcp, 443, cp, 64, synack, t + 1));
     out.push_back(packet("10.0.0.2", "10.0.0.1", Transport::tcp, cp, 443, 64, ack, t + 2));
     const Port dns = static_cast<Port>(32768 + rng() % 28000);
@@ -150,7 +153,9 @@ TEST_CASE("a directory attributes ports to the right hosts", "[directory]") {
   CHECK(client->stats(Transport::tcp).client_sequence.events == 30);
   CHECK(client->stats(Transport::tcp).server_ports.empty());
   CHECK(client->dns_queries() == 30);
-  CHECK(client->syn_layouts().at("M,S,T,N,W") == 30);
+  REQUIRE(client->signatures(false).size() == 1);  // one stack, one SYN signature
+  CHECK(client->signatures(false).begin()->second == 30);
+  CHECK(client->signatures(true).empty());
   CHECK(server->stats(Transport::tcp).server_ports.to_set().to_string() == "443");
   CHECK(server->stats(Transport::udp).server_ports.to_set().to_string() == "53");
   CHECK(server->stats(Transport::tcp).client_ports.empty());
@@ -194,7 +199,7 @@ TEST_CASE("profiles round-trip through JSON and bad documents are refused whole"
 
   for (auto bad : {nlohmann::json::array(), nlohmann::json{{"format", "other"}},
                    nlohmann::json{{"format", "portclass-profiles"}, {"version", 2}, {"hosts", nlohmann::json::object()}},
-                   nlohmann::json{{"format", "portclass-profiles"}, {"version", 1}, {"hosts", {{"not-an-ip", {}}}}}}) {
+                   nlohmann::json{{"format", "portclass-profiles"}, {"version", 2}, {"hosts", {{"not-an-ip", {}}}}}}) {
     INFO(bad.dump());
     CHECK_FALSE(merge_from_json(bad, untouched).ok());
   }

@@ -17,6 +17,7 @@
 #include "portclass/client_side.hpp"
 #include "portclass/host_profile.hpp"
 #include "portclass/knowledge.hpp"
+#include "portclass/tcp_signature.hpp"
 
 namespace portclass {
 
@@ -28,7 +29,9 @@ struct PacketFacts {
   Port dst_port = 0;
   std::uint8_t ttl = 0;  // IPv4 TTL or IPv6 hop limit
   TcpFlags tcp;          // ignored for UDP
-  std::string_view syn_options;  // option layout of a SYN ("M,S,T,N,W"), else empty
+  // The signature of a SYN or SYN+ACK (portclass/tcp_signature.hpp), else
+  // null; owned by whoever decoded the packet, valid during the call.
+  const TcpSignature* signature = nullptr;
   Timestamp when = 0;
 };
 

@@ -18,6 +18,7 @@
 #include "portclass/distinct_ports.hpp"
 #include "portclass/port.hpp"
 #include "portclass/sequence_stats.hpp"
+#include "portclass/tcp_signature.hpp"
 
 namespace portclass {
 
@@ -25,11 +26,13 @@ struct HostProfileCodec;
 
 class HostProfile {
  public:
-  static constexpr std::size_t kMaxSynLayouts = 16;
-  // A 40-byte TCP option space prints as at most 99 characters ("?253,..."):
-  // longer text is not a layout and is only counted, like an overflow, so
-  // that profile JSON always reads back what it wrote.
-  static constexpr std::size_t kMaxSynLayoutLength = 128;
+  // Distinct SYN (and, separately, SYN+ACK) signatures kept per host; more
+  // is a crowd (NAT) and the overflow is only counted.
+  static constexpr std::size_t kMaxSignatures = 16;
+  // A signature key of a 40-byte option space with every quirk stays well
+  // below this; longer text is not a signature and is only counted, so that
+  // profile JSON always reads back what it wrote.
+  static constexpr std::size_t kMaxSignatureLength = 320;
 
   struct TransportStats {
     DistinctPorts client_ports;  // source ports it used as a client
@@ -45,8 +48,10 @@ class HostProfile {
   // was not seen (counts towards the set of ports, not the sequence).
   void add_client_port(Transport transport, Port port, Timestamp when, bool connection_start);
   void add_server_port(Transport transport, Port port);
-  // A SYN it sent: its TCP option layout ("M,S,T,N,W").
-  void add_syn(std::string_view option_layout);
+  // A SYN (as a client) or SYN+ACK (as a server) it sent: its signature.
+  void add_signature(const TcpSignature& signature);
+  // The same, from a stored key (TcpSignature::key()).
+  void add_signature_key(bool syn_ack, std::string_view key, std::uint64_t count = 1);
   // A DNS query it sent (UDP to port 53) from this source port.
   void add_dns_query(Port source_port, Timestamp when);
 
@@ -55,8 +60,11 @@ class HostProfile {
   std::uint64_t packets() const noexcept { return packets_; }
   const TransportStats& stats(Transport t) const noexcept { return t == Transport::tcp ? tcp_ : udp_; }
   const std::map<std::uint8_t, std::uint64_t>& ttl_counts() const noexcept { return ttls_; }
-  const std::map<std::string, std::uint64_t>& syn_layouts() const noexcept { return syn_layouts_; }
-  std::uint64_t syn_layouts_dropped() const noexcept { return syn_layouts_dropped_; }
+  // Signature key -> how many SYNs (syn_ack false) or SYN+ACKs carried it.
+  const std::map<std::string, std::uint64_t>& signatures(bool syn_ack) const noexcept {
+    return syn_ack ? synack_signatures_ : syn_signatures_;
+  }
+  std::uint64_t signatures_dropped() const noexcept { return signatures_dropped_; }
   const DistinctPorts& dns_ports() const noexcept { return dns_ports_; }
   const SequenceStats& dns_sequence() const noexcept { return dns_sequence_; }
   std::uint64_t dns_queries() const noexcept { return dns_queries_; }
@@ -72,8 +80,9 @@ class HostProfile {
   std::map<std::uint8_t, std::uint64_t> ttls_;
   TransportStats tcp_;
   TransportStats udp_;
-  std::map<std::string, std::uint64_t> syn_layouts_;
-  std::uint64_t syn_layouts_dropped_ = 0;
+  std::map<std::string, std::uint64_t> syn_signatures_;
+  std::map<std::string, std::uint64_t> synack_signatures_;
+  std::uint64_t signatures_dropped_ = 0;
   DistinctPorts dns_ports_;
   SequenceStats dns_sequence_;
   std::uint64_t dns_queries_ = 0;

@@ -23,6 +23,7 @@
 
 #include "portclass/host_profile.hpp"
 #include "portclass/os_profile.hpp"
+#include "portclass/signature_db.hpp"
 
 namespace portclass {
 
@@ -30,8 +31,12 @@ enum class Verdict : std::uint8_t { identified, unknown, several };
 std::string_view to_string(Verdict v) noexcept;  // "identified", "unknown", "several"
 
 struct InferenceOptions {
-  std::uint32_t min_client_ports = 4;  // fewer distinct client ports and no TTL: unknown
+  std::uint32_t min_client_ports = 4;  // fewer client ports and no SYN/SYN+ACK signature: unknown
   double identify_threshold = 0.6;     // best family posterior needed for "identified"
+  // TCP signatures to match SYNs and SYN+ACKs against (p0f's database, the
+  // built-in one, user files); null: only the option layouts listed in the
+  // OS profiles are compared.
+  const SignatureDb* signatures = nullptr;
 };
 
 struct Candidate {
@@ -48,11 +53,24 @@ struct FamilyScore {
   double probability = 0;
 };
 
+// A SYN or SYN+ACK signature the host sent and what it matched.
+struct SignatureSeen {
+  bool syn_ack = false;
+  std::string key;         // TcpSignature::key(): what profile JSON stores
+  std::string p0f;         // the same in p0f's raw_sig form, to pivot to p0f's output
+  std::uint64_t count = 0;
+  std::string label;       // the matched label ("Linux 3.11 and newer"), empty when none
+  std::string origin;      // "p0f", "builtin" or a user file
+  std::string match;       // "exact", "generic" or "fuzzy"; empty when none
+  std::string profile_id;  // the OS profile the label names, empty when none
+};
+
 struct Inference {
   Verdict verdict = Verdict::unknown;
   std::vector<Candidate> candidates;  // best first, probabilities sum to ~1
   std::vector<FamilyScore> families;  // best first
   std::vector<std::string> evidence;  // sentences, most telling first
+  std::vector<SignatureSeen> signatures;  // most frequent first
 
   // "linux", or "unknown" / "several" when not identified.
   std::string label() const;
