@@ -10,6 +10,7 @@
 #include "explain_command.hpp"
 #include "host_command.hpp"
 #include "profile_command.hpp"
+#include "signature_option.hpp"
 
 #ifndef PORTCLASS_VERSION
 #define PORTCLASS_VERSION "unknown"
@@ -27,7 +28,10 @@ int fail(const std::string& where, const std::string& message) {
 int main(int argc, char** argv) {
   using namespace portclass::cli;
   CLI::App app{"portclass: what a port number is, who uses it, and which OS picked it", "portclass"};
-  app.set_version_flag("--version", std::string("portclass ") + PORTCLASS_VERSION);
+  // The signature databases are read only when asked: a plain command need not pay for it here.
+  app.set_version_flag("--version", std::function<std::string()>([] {
+    return std::string("portclass ") + PORTCLASS_VERSION + "\n" + signature_version_line();
+  }));
   app.require_subcommand(1);
   app.footer("Run `portclass COMMAND --help` for a command's options; man portclass for the details.\n"
              "Exit codes: 0 fine, 1 a threshold crossed or a finding present where asked,\n"

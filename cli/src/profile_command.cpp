@@ -11,6 +11,7 @@
 #include "portclass/profile_json.hpp"
 #include "profile_report.hpp"
 #include "progress_bar.hpp"
+#include "signature_option.hpp"
 
 namespace portclass::cli {
 namespace {
@@ -62,6 +63,7 @@ CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
   cmd->add_flag("--fail-on-findings", options.fail_on_findings, "Exit 1 when any host has a finding");
   cmd->add_option("--os-profiles", options.os_profiles,
                   "TOML file of OS profiles that add to or override the built-in ones");
+  add_signature_options(*cmd, options.signatures);
   cmd->footer(
       "Link types: Ethernet (VLAN tags), Linux cooked v1/v2, raw IP; IPv4 and IPv6; TCP and UDP.\n"
       "Truncated packets are counted and never used. A progress bar shows on a terminal.\n"
@@ -72,6 +74,10 @@ CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
 
 int run_profile(const ProfileOptions& options, std::ostream& out) {
   const auto knowledge = load_knowledge(options.os_profiles);
+  // Loaded before any capture is read, so that a bad file fails fast.
+  const LoadedSignatures signatures = load_signature_option(options.signatures);
+  InferenceOptions inference;
+  inference.signatures = &signatures.db;
   HostDirectory directory(*knowledge);
   InputSummary summary;
   summary.files = options.inputs;
@@ -83,7 +89,7 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
     for (const auto& path : options.inputs) read_capture(path, directory, summary, progress);
   }
 
-  const auto hosts = analyse(directory, *knowledge);
+  const auto hosts = analyse(directory, *knowledge, inference);
   if (options.json)
     out << to_json(directory, hosts, summary).dump(2) << "\n";
   else

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "portclass/signature_options.hpp"
+
 namespace portclass::cli {
 
 struct ProfileOptions {
@@ -18,6 +20,7 @@ struct ProfileOptions {
   bool merge = false;
   bool fail_on_findings = false;
   std::string os_profiles;
+  SignatureOptions signatures;  // --p0f-db, --signatures
 };
 
 CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options);
