@@ -2,6 +2,7 @@
 // SignatureDb::match: p0f 3.09b's tcp_find_match() and detect_win_multi()
 // (fp_tcp.c) over a TcpSignature, plus the order between loaded files.
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <vector>
 
@@ -70,25 +71,28 @@ WindowMultiple window_multiple(const TcpSignature& s, std::optional<std::uint16_
   const long mss = s.mss.value_or(0);
   if (win == 0 || mss < 100) return {};
   const bool v6 = s.ip_version == 6;
-  std::vector<std::pair<long, bool>> divisors{{mss, false}};
-  if (has_own_timestamp(s)) divisors.emplace_back(mss - 12, false);
-  divisors.emplace_back(1500 - kMinTcp4, false);
-  divisors.emplace_back(1500 - kMinTcp4 - 12, false);
+  // At most 14 divisors, in p0f's order; no allocation (match() may run per packet).
+  std::array<std::pair<long, bool>, 14> divisors{};
+  std::size_t n = 0;
+  const auto add = [&](long d, bool mtu) { divisors[n++] = {d, mtu}; };
+  add(mss, false);
+  if (has_own_timestamp(s)) add(mss - 12, false);
+  add(1500 - kMinTcp4, false);
+  add(1500 - kMinTcp4 - 12, false);
   if (v6) {
-    divisors.emplace_back(1500 - kMinTcp6, false);
-    divisors.emplace_back(1500 - kMinTcp6 - 12, false);
+    add(1500 - kMinTcp6, false);
+    add(1500 - kMinTcp6 - 12, false);
   }
-  divisors.emplace_back(mss + kMinTcp4, true);
-  if (const auto options = option_bytes(s.layout))
-    divisors.emplace_back(mss + (v6 ? 40 : 20 + s.ip_options_length) + 20 + *options, true);
-  if (v6) divisors.emplace_back(mss + kMinTcp6, true);
-  divisors.emplace_back(1500, true);
+  add(mss + kMinTcp4, true);
+  if (const auto options = option_bytes(s.layout)) add(mss + (v6 ? 40 : 20 + s.ip_options_length) + 20 + *options, true);
+  if (v6) add(mss + kMinTcp6, true);
+  add(1500, true);
   if (peer_mss) {
-    divisors.emplace_back(*peer_mss, false);
-    divisors.emplace_back(static_cast<long>(*peer_mss) - 12, false);
+    add(*peer_mss, false);
+    add(static_cast<long>(*peer_mss) - 12, false);
   }
-  for (const auto& [d, mtu] : divisors)
-    if (d > 0 && win % d == 0) return {mtu, win / d};
+  for (std::size_t i = 0; i < n; ++i)
+    if (const auto [d, mtu] = divisors[i]; d > 0 && win % d == 0) return {mtu, win / d};
   return {};
 }
 
