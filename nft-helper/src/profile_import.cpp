@@ -3,37 +3,16 @@
 
 #include <algorithm>
 #include <fstream>
-#include <map>
 #include <set>
 
 #include "portclass/host_directory.hpp"
 #include "portclass/inference.hpp"
 #include "portclass/knowledge.hpp"
+#include "portclass/nft/stored_verdict.hpp"
 #include "portclass/profile_json.hpp"
 
 namespace portclass::nft {
 namespace {
-
-// What NAT devices and cloud gateways may use (AWS NACL guidance): the
-// honest range for a host whose stack cannot be told.
-const PortSet kUnidentified{{1024, 65535}};
-constexpr Port kRounding = 1000;
-
-// A tuned host's observed span is a sample of its real range: widen it by
-// the expected unseen margin at each end (span / (n - 1) for n uniform
-// draws), then round out to multiples of 1000, the round numbers admins set.
-// A ruleset narrower than the host's range breaks connections; this errs wide.
-PortSet widen_tuned(const PortSet& observed, std::uint32_t samples) {
-  if (observed.empty()) return observed;
-  const std::uint32_t low = observed.ranges().front().first;
-  const std::uint32_t high = observed.ranges().back().last;
-  const std::uint32_t margin = samples > 1 ? (high - low) / (samples - 1) : 0;
-  std::uint32_t first = low > margin ? low - margin : 1;
-  std::uint32_t last = std::min<std::uint32_t>(65535, high + margin);
-  first = std::max<std::uint32_t>(1, first / kRounding * kRounding);
-  last = std::min<std::uint32_t>(65535, (last / kRounding + 1) * kRounding - 1);
-  return PortSet{{static_cast<Port>(first), static_cast<Port>(last)}};
-}
 
 struct Group {
   IpPrefix prefix;
@@ -42,6 +21,26 @@ struct Group {
   std::size_t hosts = 0;
 };
 
+// Every port the host was seen using as a client: the return rule must hold
+// them all, whatever the verdict says.
+PortSet client_ports_seen(const HostProfile& host) {
+  return host.stats(Transport::tcp)
+      .client_ports.to_set()
+      .union_with(host.stats(Transport::udp).client_ports.to_set())
+      .union_with(host.dns_ports().to_set());
+}
+
+// A server with a stray client port or two (a misattributed mid-connection
+// packet) is still a server; a host seen opening a connection is a client.
+bool is_server(const HostProfile& host, std::uint32_t client_ports) {
+  const auto& tcp = host.stats(Transport::tcp);
+  const auto& udp = host.stats(Transport::udp);
+  if (client_ports == 0 && host.dns_ports().empty()) return true;
+  const bool serves = !tcp.server_ports.empty() || !udp.server_ports.empty();
+  const bool opened = tcp.client_sequence.events > 0 || udp.client_sequence.events > 0 || host.dns_queries() > 0;
+  return serves && client_ports < InferenceOptions{}.min_client_ports && !opened;
+}
+
 }  // namespace
 
 Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsProfileDb& db,
@@ -49,6 +48,8 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
   HostDirectory directory(PortKnowledge::builtin());
   auto merged = merge_from_json(document, directory);
   if (!merged) return make_error("profile document: " + merged.error().message);
+  auto stored = read_stored_verdicts(document, db);
+  if (!stored) return make_error("profile document: " + stored.error().message);
 
   std::vector<IpAddress> addresses;
   for (const auto& [address, profile] : directory.hosts()) addresses.push_back(address);
@@ -57,35 +58,40 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
   ProfileImport out;
   std::vector<Group> groups;
   for (const IpPrefix& p : group_prefixes) groups.push_back(Group{p, {}, {}, 0});
+  if (stored->empty() && !addresses.empty())
+    out.notes.push_back("the document stores no verdicts (a bare profile document): each host is inferred here, "
+                        "from its ports, TTL and SYN layouts, which may differ from what `portclass profile` printed");
 
   for (const IpAddress& address : addresses) {
     const HostProfile& host = *directory.find(address);
+    HostRange h;
+    h.address = address;
+    h.seen = client_ports_seen(host);
     const std::uint32_t client_ports =
         host.stats(Transport::tcp).client_ports.count() + host.stats(Transport::udp).client_ports.count();
-    const bool server =
-        !host.stats(Transport::tcp).server_ports.empty() || !host.stats(Transport::udp).server_ports.empty();
-    // A server with a stray client port or two (a misattributed packet) is
-    // still a server; the threshold is inference's own minimum.
-    if (client_ports == 0 || (server && client_ports < InferenceOptions{}.min_client_ports)) {
+    if (is_server(host, client_ports)) {
       out.notes.push_back(address.to_string() + ": seen as a server (" + std::to_string(client_ports) +
-                          " client ports), no return rule; add it with --subnet if it is a client");
+                          " client ports, no connection seen opening), no return rule; add it with --subnet if it "
+                          "is a client");
+      out.hosts.push_back(std::move(h));
       continue;
     }
-    const Inference inference = infer(host, db);
-    RangeSpec range;
-    const Candidate* best = inference.best();
-    if (inference.verdict == Verdict::identified && best) {
-      range.label = best->tuned ? "tuned" : best->id;
-      range.ports = best->tuned ? widen_tuned(best->range, client_ports) : best->range;
-      range.origin = "inferred " + inference.label();
-      out.notes.push_back(address.to_string() + ": " + inference.summary() +
-                          (best->tuned ? "; tuned span widened to " + range.ports.to_string() : ""));
+    h.client = true;
+    if (const auto it = stored->find(address); it != stored->end()) {
+      h.verdict = it->second;
     } else {
-      range.label = "unidentified";
-      range.ports = kUnidentified;
-      range.origin = "not identified (" + inference.label() + ")";
-      out.notes.push_back(address.to_string() + ": " + inference.label() + ", given 1024-65535: " + inference.summary());
+      h.verdict = from_inference(infer(host, db));
+      if (!stored->empty())
+        out.notes.push_back(address.to_string() + ": no stored verdict in the document, inferred here");
     }
+    h.choice = choose_range(h.verdict, h.seen, client_ports);
+    out.notes.push_back(address.to_string() + ": " + h.choice.why);
+
+    RangeSpec range;
+    range.label = h.choice.label;
+    range.ports = h.choice.ports;
+    range.origin = std::string(h.verdict.stored ? "stored verdict " : "inferred ") + h.verdict.verdict + ", " +
+                   std::string(to_string(h.choice.rule)) + " range";
     // The most specific group prefix containing the host, if any.
     Group* home = nullptr;
     for (Group& g : groups)
@@ -94,11 +100,13 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
       home->ports = home->ports.union_with(range.ports);
       home->labels.insert(range.label);
       ++home->hosts;
-      continue;
+      h.group = home->prefix;
+    } else {
+      auto prefix = IpPrefix::parse(address.to_string());
+      if (!prefix) return prefix.error();
+      out.subnets.push_back(Subnet{*prefix, std::move(range)});
     }
-    auto prefix = IpPrefix::parse(address.to_string());
-    if (!prefix) return prefix.error();
-    out.subnets.push_back(Subnet{*prefix, std::move(range)});
+    out.hosts.push_back(std::move(h));
   }
   for (const Group& g : groups) {
     if (g.hosts == 0) {

@@ -47,13 +47,43 @@ void add_input_options(CLI::App& app, Inputs& in) {
   add_netns_option(app, in.netns);
 }
 
-std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::string>& notes) {
+namespace {
+
+std::variant<OsProfileDb, Failure> os_profiles(const Inputs& in) {
   OsProfileDb db = OsProfileDb::builtin();
   if (!in.profiles.empty()) {
     auto user = OsProfileDb::load_file(in.profiles);
     if (!user) return Failure{kBadInput, user.error().message};
     db = db.overridden_by(*user);
   }
+  return db;
+}
+
+std::variant<ProfileImport, Failure> import_with(const Inputs& in, const OsProfileDb& db) {
+  std::vector<IpPrefix> groups;
+  for (const std::string& text : in.profile_subnets) {
+    auto p = IpPrefix::parse(text);
+    if (!p) return Failure{kBadInput, "--profile-subnet: " + p.error().message};
+    groups.push_back(*p);
+  }
+  auto imported = import_profiles_file(in.from_profile, db, groups);
+  if (!imported) return Failure{kBadInput, imported.error().message};
+  return std::move(*imported);
+}
+
+}  // namespace
+
+std::variant<ProfileImport, Failure> import_from_profile(const Inputs& in) {
+  if (in.from_profile.empty()) return Failure{kBadInput, "--explain-ranges needs --from-profile"};
+  auto db = os_profiles(in);
+  if (auto* f = std::get_if<Failure>(&db)) return *f;
+  return import_with(in, std::get<OsProfileDb>(db));
+}
+
+std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::string>& notes) {
+  auto loaded_db = os_profiles(in);
+  if (auto* f = std::get_if<Failure>(&loaded_db)) return *f;
+  const OsProfileDb& db = std::get<OsProfileDb>(loaded_db);
   Config config;
   if (!in.config.empty()) {
     auto loaded = load_config(in.config, db);
@@ -66,16 +96,11 @@ std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::s
     if (in.overrides.mode && *in.overrides.mode == "host")
       return Failure{kBadInput, "--from-profile makes a gateway ruleset; it cannot be combined with --mode host"};
     config.mode = Mode::gateway;
-    std::vector<IpPrefix> groups;
-    for (const std::string& text : in.profile_subnets) {
-      auto p = IpPrefix::parse(text);
-      if (!p) return Failure{kBadInput, "--profile-subnet: " + p.error().message};
-      groups.push_back(*p);
-    }
-    auto imported = import_profiles_file(in.from_profile, db, groups);
-    if (!imported) return Failure{kBadInput, imported.error().message};
-    config.subnets.insert(config.subnets.end(), imported->subnets.begin(), imported->subnets.end());
-    notes.insert(notes.end(), imported->notes.begin(), imported->notes.end());
+    auto imported = import_with(in, db);
+    if (auto* f = std::get_if<Failure>(&imported)) return *f;
+    const ProfileImport& got = std::get<ProfileImport>(imported);
+    config.subnets.insert(config.subnets.end(), got.subnets.begin(), got.subnets.end());
+    notes.insert(notes.end(), got.notes.begin(), got.notes.end());
   } else if (!in.profile_subnets.empty()) {
     return Failure{kBadInput, "--profile-subnet needs --from-profile"};
   }

@@ -13,6 +13,7 @@
 #include "cli/exit_codes.hpp"
 #include "portclass/nft/config.hpp"
 #include "portclass/nft/model.hpp"
+#include "portclass/nft/profile_import.hpp"
 
 namespace portclass::nft::cli {
 
@@ -37,5 +38,9 @@ struct Failure {
 // Builds the ruleset. Host mode with no range reads the live range of the
 // calling thread's namespace (enter it first). Notes go to `notes`.
 std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::string>& notes);
+
+// The hosts of the --from-profile document and the range each gets, for
+// --explain-ranges (with the OS profiles of --profiles, as make_ruleset).
+std::variant<ProfileImport, Failure> import_from_profile(const Inputs& in);
 
 }  // namespace portclass::nft::cli

@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // --from-profile: the hosts of a `portclass profile --json` document become
-// gateway subnets, each with the ephemeral range inference gives it. So a
-// capture of a network becomes that network's gateway ruleset.
+// gateway subnets, each with the ephemeral range its OS verdict gives it. So
+// a capture of a network becomes that network's gateway ruleset.
 //
-//  - every host with client ports is inferred (infer()); an identified host
-//    gets its profile's range; a tuned host its observed span widened by the
-//    expected unseen margin and rounded out to multiples of 1000 (a ruleset
-//    narrower than the real range breaks connections, so this errs wide);
-//  - hosts seen as servers with fewer client ports than inference needs
-//    are left out (nothing returns to them);
-//  - hosts that stay "unknown" or look like "several" stacks (NAT) get the
-//    wide 1024-65535 range, labelled "unidentified", and a note says so;
+//  - the verdict is the one stored in the document (stored_verdict.hpp), so
+//    the ruleset agrees with what `portclass profile` printed; a host with no
+//    stored verdict (a bare profile document) is inferred here (infer()),
+//    and a note says so;
+//  - the range follows verdict_range.hpp: a single profile's range only at
+//    high confidence, else the union of the likeliest candidates, 1024-65535
+//    when nothing is known, tuned spans widened from evidence, and always
+//    every client port the host was seen using (TCP, UDP, DNS queries);
+//  - a host with no client port, or one that answered as a server and has
+//    fewer client ports than inference needs without ever being seen opening
+//    a connection (a misattributed packet or two), is a server: no return
+//    rule, and a note says so;
 //  - a host inside one of `group_prefixes` joins that subnet, whose range is
 //    the union of its hosts' ranges; other hosts become /32 or /128 entries.
-// Output order is by address, so equal documents give equal subnets.
+// Output order is by address, so equal documents give equal subnets; `hosts`
+// holds one decision per host of the document, for --explain-ranges.
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,13 +30,25 @@
 
 #include "portclass/address.hpp"
 #include "portclass/nft/config.hpp"
+#include "portclass/nft/verdict_range.hpp"
 #include "portclass/os_profile.hpp"
 #include "portclass/result.hpp"
 
 namespace portclass::nft {
 
+// What one host of the document got, and why.
+struct HostRange {
+  IpAddress address;
+  bool client = false;            // false: seen as a server, no return rule
+  std::optional<IpPrefix> group;  // the --profile-subnet it joined
+  HostVerdict verdict;
+  PortSet seen;                   // client ports it was seen using
+  RangeChoice choice;             // empty ports for a server
+};
+
 struct ProfileImport {
   std::vector<Subnet> subnets;
+  std::vector<HostRange> hosts;    // by address
   std::vector<std::string> notes;  // one line per host decision worth telling
 };
 
