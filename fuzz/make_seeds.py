@@ -9,6 +9,10 @@ Writes OUT/<target>/<sha1> files (content-named, so duplicates collapse):
                 and in pairs "A|B" (the target's set-algebra form)
   os_profile    common/data/os-profiles.toml and notable-ports.toml, whole
                 and one [[table]] at a time
+  signature_db  common/data/tcp-signatures.fp whole, one label group at a
+                time, and each of its sig values alone; the same for p0f's
+                /etc/p0f/p0f.fp when installed (read, never copied into the
+                repository)
   nft_config    the ```toml examples of docs/nft-helper.md (without the
                 `profiles` key, which the target skips)
   profile_json  `portclass profile --json` of each lab capture (with --portclass)
@@ -137,6 +141,40 @@ def os_profile_seeds(src, out):
     return seeds.count
 
 
+def signature_groups(text):
+    """A signature file cut into one file per label group, each with its section line."""
+    groups, section, current = [], "", []
+    for line in text.splitlines(True):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section, current = line, []
+            continue
+        if stripped.startswith("label") and current:
+            groups.append(section + "".join(current))
+            current = []
+        if section:
+            current.append(line)
+    if current:
+        groups.append(section + "".join(current))
+    return groups
+
+
+def signature_db_seeds(src, out):
+    seeds = Seeds(out, "signature_db")
+    paths = [os.path.join(src, "common", "data", "tcp-signatures.fp"), "/etc/p0f/p0f.fp"]
+    for path in paths:
+        if not os.path.exists(path):
+            continue
+        with open(path, errors="replace") as f:
+            text = f.read()
+        seeds.add(text)
+        for group in signature_groups(text):
+            seeds.add(group)
+        for m in re.finditer(r"(?m)^sig\s*=\s*(\S+)\s*$", text):
+            seeds.add(m.group(1))
+    return seeds.count
+
+
 def nft_config_seeds(src, out):
     seeds = Seeds(out, "nft_config")
     with open(os.path.join(src, "docs", "nft-helper.md")) as f:
@@ -213,6 +251,7 @@ def main():
     counts = {
         "port": port_seeds(args.source, args.out),
         "os_profile": os_profile_seeds(args.source, args.out),
+        "signature_db": signature_db_seeds(args.source, args.out),
         "nft_config": nft_config_seeds(args.source, args.out),
         "profile_json": profile_json_seeds(args.source, args.out, args.portclass),
         "capture": capture_seeds(args.source, args.out, args.editcap),

@@ -14,12 +14,12 @@
 #       and committed regression inputs); what scripts/test.sh runs.
 #   bash scripts/fuzz.sh --list       the targets
 #
-# Targets: port os_profile nft_config profile_json capture decoder
+# Targets: port os_profile signature_db nft_config profile_json capture decoder
 # (docs/fuzzing.md says what each exercises and asserts). DIR defaults to
 # build/fuzz; CXX_FUZZ overrides the compiler (default clang++-14).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-all_targets=(port os_profile nft_config profile_json capture decoder)
+all_targets=(port os_profile signature_db nft_config profile_json capture decoder)
 
 seconds=300
 jobs=1
