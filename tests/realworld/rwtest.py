@@ -68,12 +68,15 @@ def profile_help(binary):
 
 def reader_prefix(home):
     """A command prefix for a file reader (tshark): a clean, empty HOME (no personal preferences,
-    plugins or disabled protocols change the dissection) and, when we are root and setpriv exists,
+    plugins or disabled protocols change the dissection), a clean environment and, when we are root and setpriv exists,
     the user nobody (reading files needs no privileges; tshark as root only warns). Returns
     (prefix, description)."""
     os.makedirs(home, exist_ok=True)
     os.chmod(home, 0o755)
-    env = ["env", f"HOME={home}", f"XDG_CONFIG_HOME={home}/.config"]
+    # A clean environment too: nothing the test driver sets (LD_PRELOAD of sanitizer runtimes,
+    # WIRESHARK_PLUGIN_DIR, WIRESHARK_CONFIG_DIR) reaches the reader.
+    env = ["env", "-i", f"PATH={os.environ.get('PATH', '/usr/bin:/bin')}", f"HOME={home}",
+           f"XDG_CONFIG_HOME={home}/.config", "LC_ALL=C.UTF-8"]
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         return env, "as the current user"
     import grp
