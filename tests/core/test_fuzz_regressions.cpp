@@ -44,7 +44,7 @@ std::string layout_of(const std::vector<std::uint8_t>& packet) {
   PacketFacts facts;
   REQUIRE(decoder.decode(DLT_RAW, packet.data(), packet.size(), 0, facts) == capture::DecodeStatus::ok);
   REQUIRE(facts.tcp.syn);
-  return std::string(facts.syn_options);
+  return facts.signature ? facts.signature->layout : std::string();
 }
 
 void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
@@ -73,18 +73,19 @@ std::vector<std::uint8_t> pcapng_with_timestamp(std::uint64_t ts, const std::vec
 // fuzz/regressions/decoder/syn-option-length-0-trailing-comma and
 // fuzz/regressions/capture/syn-option-trailing-comma.pcap: an option with a
 // length below 2 ends the layout; the decoder used to leave "M," behind.
+// The layout is p0f's now (portclass/ip_packet.hpp): the option that ends the
+// walk is named, and the signature says "bad".
 TEST_CASE("SYN option layout cut at a bad option has no dangling comma", "[fuzz][decoder]") {
   // MSS, then kind 11 with length 0, then bytes that must not be read as options.
-  CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x0b, 0x00, 0x04, 0x02})) == "M");
+  CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x0b, 0x00, 0x04, 0x02})) == "mss,?11");
   // NOP, then a kind with no room for its length byte.
-  CHECK(layout_of(ipv4_syn({0x01, 0x01, 0x01, 0x08})) == "N,N,N");
-  // An option whose length runs past the header is not counted, as in the
-  // Wireshark plugin (plugin-wireshark/core/frame_headers.cpp): both must give
-  // the same layout for the same SYN.
-  CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x08, 0x0a, 0x00, 0x00})) == "M");
+  CHECK(layout_of(ipv4_syn({0x01, 0x01, 0x01, 0x08})) == "nop,nop,nop,ts");
+  // An option whose length runs past the header: the same in the Wireshark
+  // plugin (plugin-wireshark/core/frame_headers.cpp), which shares the parser.
+  CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x08, 0x0a, 0x00, 0x00})) == "mss,ts");
   // A well-formed layout is unchanged.
   CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 1, 0, 0, 0, 0, 0x01, 0x03,
-                            0x03, 0x07})) == "M,S,T,N,W");
+                            0x03, 0x07})) == "mss,sok,ts,nop,ws");
 }
 
 // fuzz/regressions/capture/pcapng-timestamp-overflow.pcapng: pcapng
@@ -164,7 +165,8 @@ TEST_CASE("profile JSON reads back the SYN layout of any TCP header", "[fuzz][pr
   PacketFacts facts;
   const auto packet = ipv4_syn(std::vector<std::uint8_t>(40, 0x01));
   REQUIRE(decoder.decode(DLT_RAW, packet.data(), packet.size(), 0, facts) == capture::DecodeStatus::ok);
-  REQUIRE(facts.syn_options.size() == 79);
+  REQUIRE(facts.signature);
+  REQUIRE(facts.signature->layout.size() == 24 * 4 - 1);  // "nop,nop,...": p0f reads 24 options
   directory.observe(facts);
 
   const nlohmann::json written = to_json(directory);

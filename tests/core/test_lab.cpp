@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -41,17 +42,18 @@ std::vector<Label> labels() {
   return out;
 }
 
-std::vector<PacketFacts> read_packets(const fs::path& file, std::vector<std::string>& storage) {
+std::vector<PacketFacts> read_packets(const fs::path& file, std::vector<std::optional<TcpSignature>>& storage) {
   auto reader = capture::CaptureReader::open(file);
   REQUIRE(reader.ok());
   std::vector<PacketFacts> packets;
   auto counters = reader.value().read_all([&](const PacketFacts& p) {
     packets.push_back(p);
-    storage.emplace_back(p.syn_options);  // the view is only valid during the callback
+    // The signature is only valid during the callback.
+    storage.push_back(p.signature ? std::optional(*p.signature) : std::nullopt);
   });
   REQUIRE(counters.ok());
   CHECK(counters->truncated == 0);
-  for (std::size_t i = 0; i < packets.size(); ++i) packets[i].syn_options = storage[i];
+  for (std::size_t i = 0; i < packets.size(); ++i) packets[i].signature = storage[i] ? &*storage[i] : nullptr;
   return packets;
 }
 
@@ -86,7 +88,7 @@ TEST_CASE("every lab client is inferred as its emulated family", "[lab]") {
 TEST_CASE("lab profiles of two halves merge into the profile of the whole", "[lab]") {
   for (const char* name : {"lab.pcapng", "linux.pcap", "winxp.pcap", "dnsfixed.pcap"}) {
     INFO(name);
-    std::vector<std::string> storage;
+    std::vector<std::optional<TcpSignature>> storage;
     const auto packets = read_packets(kCaptures / name, storage);
     REQUIRE(packets.size() > 100);
     for (std::size_t cut : {packets.size() / 2, packets.size() / 3, std::size_t{1}}) {

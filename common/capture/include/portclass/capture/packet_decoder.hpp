@@ -1,27 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // PacketDecoder: raw link-layer bytes -> PacketFacts for one TCP/UDP packet.
 //
-// Link types: Ethernet (with 802.1Q/802.1ad VLAN tags), Linux cooked v1 and
-// v2, raw IPv4/IPv6, BSD loopback. Every length is checked against the
-// captured bytes; a header cut short is reported as truncated and never read
-// past. Non-first IP fragments carry no L4 header and are skipped; ICMP errors
-// (whose quoted header is not the packet's own) are not TCP/UDP and skipped.
+// Contract:
+//  - Link types: Ethernet, Linux cooked v1/v2, raw IPv4/IPv6, BSD null and
+//    loopback, PPP (plain, serial, PPPoE), Cisco HDLC, ARCNET (BSD and Linux),
+//    NFLOG, and 802.11 data frames plain or behind radiotap, PPI, Prism or
+//    AVS headers (LLC/SNAP). Inside them: 802.1Q/802.1ad tags, MPLS label
+//    stacks (IP, or Ethernet after a pseudowire control word), PPPoE
+//    sessions, and the tunnels GRE (with transparent Ethernet bridging,
+//    PPTP's PPP, ERSPAN I/II/III), IP-in-IP, 6in4, 4in6, VXLAN (UDP 4789),
+//    GENEVE (6081), GTP-U (2152), Teredo (3544) and AYIYA (5072).
+//  - The innermost IP header with TCP or UDP is the packet observed; the
+//    tunnel endpoints are not. A UDP datagram on a tunnel's port whose header
+//    is not that tunnel's is observed itself.
+//  - Bounded work whatever the input: at most kMaxLayers headers, at most
+//    kMaxEncapsulations IP headers around the observed one; deeper is
+//    malformed.
+//  - Every length is checked against the captured bytes: a header cut short
+//    is truncated and never read past; a header that contradicts itself is
+//    malformed. Non-first IP fragments carry no L4 header (not_tcp_udp);
+//    first fragments count. ICMP errors (whose quoted header is not the
+//    packet's own) are not TCP/UDP.
+//  - IP and TCP/UDP headers are read by the shared parser
+//    (portclass/ip_packet.hpp), as in the Wireshark plugin.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
+#include <string_view>
 
 #include "portclass/host_directory.hpp"
+#include "portclass/tcp_signature.hpp"
 
 namespace portclass::capture {
 
 enum class DecodeStatus : std::uint8_t {
   ok,             // out holds a TCP or UDP packet
-  not_ip,         // ARP, LLDP, ...
+  not_ip,         // ARP, LLDP, encrypted 802.11, ...
   not_tcp_udp,    // ICMP, other IP protocols, non-first fragments
   truncated,      // a header was cut short by the snap length
-  malformed,      // a header contradicts itself (bad IHL, length, ...)
+  malformed,      // a header contradicts itself (bad IHL, length, nesting too deep, ...)
   unsupported_link,
 };
 
@@ -32,13 +50,19 @@ bool is_supported_link_type(int dlt) noexcept;
 
 class PacketDecoder {
  public:
-  // out.syn_options points into this decoder and is valid until the next call.
+  static constexpr int kMaxLayers = 32;
+  static constexpr int kMaxEncapsulations = 8;
+
+  // For a SYN or SYN+ACK whose TCP header was captured whole, out.signature
+  // points into this decoder and is valid until the next call; else null.
   DecodeStatus decode(int dlt, const std::uint8_t* data, std::size_t caplen, Timestamp when, PacketFacts& out);
 
+  // IP headers around the last packet decoded (0: not tunnelled).
+  int encapsulations() const noexcept { return encapsulations_; }
+
  private:
-  DecodeStatus decode_ip(const std::uint8_t* p, std::size_t len, PacketFacts& out);
-  DecodeStatus decode_l4(std::uint8_t protocol, const std::uint8_t* p, std::size_t len, PacketFacts& out);
-  std::string layout_;
+  TcpSignature signature_;
+  int encapsulations_ = 0;
 };
 
 }  // namespace portclass::capture
