@@ -84,7 +84,7 @@ void BM_InferHost(benchmark::State& state) {
   HostProfile host;
   for (int i = 0; i < state.range(0); ++i) {
     host.add_client_port(Transport::tcp, static_cast<Port>((32768 + rng() % 28232) & ~1u), i, true);
-    host.add_packet(64);
+    host.add_packet(Transport::tcp, 64);
   }
   const auto& db = OsProfileDb::builtin();
   for (auto _ : state) benchmark::DoNotOptimize(infer(host, db));

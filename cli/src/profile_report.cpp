@@ -54,7 +54,7 @@ std::string ports_line(const HostProfile& p) {
 }  // namespace
 
 std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge,
-                                  const InferenceOptions& options = {}) {
+                                  const InferenceOptions& options) {
   std::vector<HostAnalysis> out;
   out.reserve(directory.size());
   for (const auto& [address, profile] : directory.hosts()) {

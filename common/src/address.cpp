@@ -40,6 +40,12 @@ Result<IpAddress> IpAddress::parse(std::string_view text) {
   return invalid();
 }
 
+bool IpAddress::is_multicast_or_broadcast() const noexcept {
+  if (!is_v4()) return bytes_[0] == 0xff;
+  const bool broadcast = bytes_[0] == 255 && bytes_[1] == 255 && bytes_[2] == 255 && bytes_[3] == 255;
+  return (bytes_[0] & 0xf0) == 0xe0 || broadcast;
+}
+
 std::string IpAddress::to_string() const {
   char buf[INET6_ADDRSTRLEN] = {};
   inet_ntop(is_v4() ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof buf);

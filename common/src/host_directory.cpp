@@ -37,7 +37,9 @@ bool HostDirectory::attributable(const PacketFacts& packet, const ClientDecision
 void HostDirectory::record(const PacketFacts& packet, const ClientDecision& decision) {
   const bool is_tcp = packet.transport == Transport::tcp;
   HostProfile& sender = hosts_[packet.src];
-  sender.add_packet(packet.ttl);
+  // A multicast or broadcast packet's TTL is its protocol's, not the stack's
+  // default: the packet counts, its TTL does not (0: not seen).
+  sender.add_packet(packet.transport, packet.dst.is_multicast_or_broadcast() ? std::uint8_t{0} : packet.ttl);
 
   if (!attributable(packet, decision)) return;
 

@@ -3,9 +3,9 @@
 
 namespace portclass {
 
-void HostProfile::add_packet(std::uint8_t ttl) {
+void HostProfile::add_packet(Transport transport, std::uint8_t ttl) {
   ++packets_;
-  ++ttls_[ttl];
+  ++stats_mut(transport).ttls[ttl];
 }
 
 void HostProfile::add_client_port(Transport transport, Port port, Timestamp when, bool connection_start) {
@@ -41,13 +41,13 @@ void HostProfile::add_dns_query(Port source_port, Timestamp when) {
 
 void HostProfile::merge(const HostProfile& other) {
   packets_ += other.packets_;
-  for (const auto& [ttl, n] : other.ttls_) ttls_[ttl] += n;
   for (auto t : {Transport::tcp, Transport::udp}) {
     auto& mine = stats_mut(t);
     const auto& theirs = other.stats(t);
     mine.client_ports.merge(theirs.client_ports);
     mine.client_sequence.merge(theirs.client_sequence);
     mine.server_ports.merge(theirs.server_ports);
+    for (const auto& [ttl, n] : theirs.ttls) mine.ttls[ttl] += n;
   }
   for (const bool syn_ack : {false, true})
     for (const auto& [key, n] : other.signatures(syn_ack)) add_signature_key(syn_ack, key, n);

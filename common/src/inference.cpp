@@ -14,6 +14,7 @@ namespace {
 // Model constants; docs/inference.md explains each choice.
 constexpr double kStray = 0.02;           // share of ports allowed outside a default range
 constexpr double kOccamSamples = 8;       // cap on samples for the range-size (Occam) term
+constexpr Port kClusterGap = 64;          // ports closer than this belong to one run of allocations
 constexpr double kTunedPrior = 0.02;      // a range tuned away from the default
 constexpr double kTunedFitPenalty = 8.0;  // nats: the tuned range is fitted to the data
 constexpr double kTunedMinSize = 1024;    // configured ranges are not narrower than this
@@ -24,17 +25,23 @@ constexpr double kTtlUnknown = 0.3;       // profiles whose TTL says nothing (ga
 constexpr double kParitySamples = 8;      // cap: parity never decides alone
 constexpr double kEvenConnect = 0.97;
 constexpr std::uint64_t kMinParityPorts = 6;
-constexpr double kSequenceSamples = 8;
+constexpr double kSequenceSamples = 4;    // successive ports of one host are not independent draws
 constexpr double kCounterStep = 0.6;      // P(+1 step) for a global counter (or -1 counting down)
-constexpr double kRandomStep = 0.02;      // P(+-1 step) otherwise
+constexpr double kRandomStep = 0.1;       // P(+-1 step) otherwise
+constexpr double kCounterHostShare = 0.9;      // hosts of a counter profile that show the counter
+constexpr double kOtherCounterHostShare = 0.35;  // the others: macOS, Linux per destination, Windows 7
 constexpr std::uint64_t kMinSteps = 4;
 constexpr std::size_t kSignatureSamples = 3;  // distinct signatures weighed: repeats of one stack are not news
 constexpr double kTtlIpv6Mismatch = 0.25; // IPv6 hop limits come from router advertisements, not the OS
 constexpr double kMixShare = 0.2;         // a second TTL class or stack this common: several stacks
 
 struct Observed {
-  DistinctPorts client;  // TCP and UDP client ports together
+  // The client ports the range is judged on: TCP's when there are any, since
+  // UDP source ports are often the application's choice (DNS resolvers and
+  // QUIC stacks pick their own across 1024-65535), else UDP's.
+  DistinctPorts client;
   std::uint32_t n = 0;
+  std::uint32_t clusters = 0;  // runs of nearby ports: the independent samples of where the range is
   std::uint32_t tcp_n = 0;
   std::uint32_t tcp_even = 0;
   std::uint64_t steps = 0;
@@ -48,13 +55,26 @@ struct Observed {
   bool ipv6 = false;                               // every signature seen is IPv6
 };
 
+// A counter (Windows, macOS, Linux per destination) hands out neighbouring
+// ports: a run of them says where the range is once, not once per port.
+std::uint32_t count_clusters(const DistinctPorts& ports) {
+  std::vector<Port> sorted;
+  sorted.reserve(ports.count());
+  ports.for_each([&](Port p) { sorted.push_back(p); });
+  std::sort(sorted.begin(), sorted.end());
+  std::uint32_t clusters = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    if (i == 0 || sorted[i] - sorted[i - 1] >= kClusterGap) ++clusters;
+  return clusters;
+}
+
 Observed observe(const HostProfile& host, const OsProfileDb& db, const SignatureDb* signatures) {
   Observed o;
   const auto& tcp = host.stats(Transport::tcp);
   const auto& udp = host.stats(Transport::udp);
-  o.client = tcp.client_ports;
-  o.client.merge(udp.client_ports);
+  o.client = tcp.client_ports.empty() ? udp.client_ports : tcp.client_ports;
   o.n = o.client.count();
+  o.clusters = count_clusters(o.client);
   o.tcp_n = tcp.client_ports.count();
   o.tcp_even = tcp.client_ports.count_even();
   for (const auto* s : {&tcp.client_sequence, &udp.client_sequence}) {
@@ -63,7 +83,10 @@ Observed observe(const HostProfile& host, const OsProfileDb& db, const Signature
     o.unit_falls += s->unit_falls;
   }
   std::uint64_t typical_count = 0;
-  for (const auto& [ttl, n] : host.ttl_counts()) {
+  // TCP's TTLs are the stack's; UDP's only when there is no TCP (see
+  // HostProfile::TransportStats::ttls).
+  const auto& ttls = host.ttl_counts(Transport::tcp).empty() ? host.ttl_counts(Transport::udp) : host.ttl_counts(Transport::tcp);
+  for (const auto& [ttl, n] : ttls) {
     if (ttl == 0) continue;  // not seen (e.g. a host known only as a receiver)
     o.ttl_classes[initial_ttl_class(ttl)] += n;
     o.ttl_packets += n;
@@ -96,19 +119,25 @@ RangeFit range_fit(const Observed& o, const PortSet& range) {
   if (o.n == 0) return {0.0, false};
   const double inside = o.client.count_in(range);
   const double outside = o.n - inside;
-  const double w = std::min<double>(o.n, kOccamSamples);
+  // Each run of neighbouring ports is one sample (count_clusters), spread
+  // over its ports, and no more than kOccamSamples count.
+  const double w = std::min<double>(o.clusters, kOccamSamples);
+  const double per_port = w / o.n;
   const double size = range.size();
   const double occam = std::log(double(kPortCount) / size);
-  const double by_default = std::log(1 - kTunedPrior) + inside * std::log(1 - kStray) + outside * std::log(kStray) +
+  const double by_default = std::log(1 - kTunedPrior) +
+                            per_port * (inside * std::log(1 - kStray) + outside * std::log(kStray)) +
                             w * (inside / o.n) * occam;
-  // "Tuned" only explains ports the default range does not: a host whose
-  // ports cluster inside its default range (a counter, Linux's per-destination
-  // offsets) is still on its default range.
-  if (outside == 0) return {by_default, false};
+  // "Tuned" explains any concentration of ports, and the same for every
+  // profile, so that it never favours one profile over another: a profile
+  // whose default range holds the ports can only gain from it. A host is
+  // only called tuned when some of its ports lie outside the default range:
+  // ports clustered inside it (a counter, Linux's per-destination offsets)
+  // are still its default range.
   const double span = std::max(kTunedMinSize, double(o.client.max()) - o.client.min() + 1);
-  const double by_tuned = std::log(kTunedPrior) - kTunedFitPenalty + o.n * std::log(1 - kStray) +
+  const double by_tuned = std::log(kTunedPrior) - kTunedFitPenalty + w * std::log(1 - kStray) +
                           w * std::log(double(kPortCount) / span);
-  return {log_sum_exp(by_default, by_tuned), by_tuned > by_default};
+  return {log_sum_exp(by_default, by_tuned), outside > 0 && by_tuned > by_default};
 }
 
 double ttl_fit(const Observed& o, const OsProfile& p) {
@@ -127,16 +156,23 @@ double parity_fit(const Observed& o, const OsProfile& p) {
   return scale * (even * std::log(pe) + odd * std::log(1 - pe));
 }
 
+// A host either hands out ports with a counter or it does not; which, is
+// likelier for a global-counter (count-down) profile, but real captures show
+// runs of +1 steps from macOS, from Linux's per-destination offsets and from
+// modern Windows too, and random steps from Windows 10. So each profile is a
+// mixture of the two modes and the sequence only nudges.
 double sequence_fit(const Observed& o, const OsProfile& p) {
   if (o.steps < kMinSteps) return 0.0;
   const double scale = std::min<double>(double(o.steps), kSequenceSamples) / double(o.steps);
   auto binomial = [&](double hits, double prob) {
     return scale * (hits * std::log(prob) + (double(o.steps) - hits) * std::log(1 - prob));
   };
-  const double rises = double(o.unit_rises), falls = double(o.unit_falls);
-  const double pr = p.selection == PortSelection::global_counter ? kCounterStep : kRandomStep;
-  const double pf = p.selection == PortSelection::count_down ? kCounterStep : kRandomStep;
-  return binomial(rises, pr) + binomial(falls, pf);
+  auto mixture = [&](double hits, bool counter_profile) {
+    const double w = counter_profile ? kCounterHostShare : kOtherCounterHostShare;
+    return log_sum_exp(std::log(w) + binomial(hits, kCounterStep), std::log(1 - w) + binomial(hits, kRandomStep));
+  };
+  return mixture(double(o.unit_rises), p.selection == PortSelection::global_counter) +
+         mixture(double(o.unit_falls), p.selection == PortSelection::count_down);
 }
 
 double signature_fit(const Observed& o, const OsProfile& p) {

@@ -18,17 +18,17 @@ struct HostProfileCodec {
   }
 
   static json encode(const HostProfile& p) {
-    json ttls = json::object();
-    for (const auto& [ttl, n] : p.ttls_) ttls[std::to_string(ttl)] = n;
     json transports = json::object();
     for (auto t : {Transport::tcp, Transport::udp}) {
       const auto& s = p.stats(t);
-      transports[std::string(to_string(t))] = {{"client_ports", encode_ports(s.client_ports)},
+      json ttls = json::object();
+      for (const auto& [ttl, n] : s.ttls) ttls[std::to_string(ttl)] = n;
+      transports[std::string(to_string(t))] = {{"ttl", ttls},
+                                               {"client_ports", encode_ports(s.client_ports)},
                                                {"client_sequence", encode_sequence(s.client_sequence)},
                                                {"server_ports", encode_ports(s.server_ports)}};
     }
     return {{"packets", p.packets_},
-            {"ttl", ttls},
             {"transports", transports},
             {"signatures", {{"syn", p.syn_signatures_}, {"syn_ack", p.synack_signatures_},
                             {"dropped", p.signatures_dropped_}}},
@@ -118,17 +118,6 @@ struct HostProfileCodec {
     if (!n) return n.error();
     p.packets_ = *n;
 
-    const json* ttls = member(j, "ttl", path, error);
-    if (!ttls) return error;
-    if (!ttls->is_object()) return make_error(path + ".ttl: expected an object");
-    for (const auto& [key, value] : ttls->items()) {
-      auto ttl = parse_port(key);
-      if (!ttl || *ttl > 255) return make_error(path + ".ttl: key is not a TTL 0-255");
-      auto c = count(value, path + ".ttl." + key);
-      if (!c) return c.error();
-      p.ttls_[static_cast<std::uint8_t>(*ttl)] = *c;
-    }
-
     const json* transports = member(j, "transports", path, error);
     if (!transports) return error;
     for (auto t : {Transport::tcp, Transport::udp}) {
@@ -137,6 +126,16 @@ struct HostProfileCodec {
       const json* tj = member(*transports, name.c_str(), path + ".transports", error);
       if (!tj) return error;
       auto& s = t == Transport::tcp ? p.tcp_ : p.udp_;
+      const json* ttls = member(*tj, "ttl", at, error);
+      if (!ttls) return error;
+      if (!ttls->is_object()) return make_error(at + ".ttl: expected an object");
+      for (const auto& [key, value] : ttls->items()) {
+        auto ttl = parse_port(key);
+        if (!ttl || *ttl > 255) return make_error(at + ".ttl: key is not a TTL 0-255");
+        auto c = count(value, at + ".ttl." + key);
+        if (!c) return c.error();
+        s.ttls[static_cast<std::uint8_t>(*ttl)] = *c;
+      }
       const json* cp = member(*tj, "client_ports", at, error);
       const json* cs = cp ? member(*tj, "client_sequence", at, error) : nullptr;
       const json* sp = cs ? member(*tj, "server_ports", at, error) : nullptr;

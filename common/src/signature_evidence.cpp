@@ -14,21 +14,27 @@ namespace {
 constexpr double kExactRatio = 60;
 constexpr double kGenericRatio = 12;
 constexpr double kFuzzyRatio = 6;
-// A profile of the same family as the named one (another kernel version, an
-// Android phone for a Linux signature, Windows XP for an era-less one).
-constexpr double kSiblingShare = 0.5;
+// A profile of the same family as the named one: when the label does not
+// pin the era (p0f's "Windows NT kernel", Linux "3.11 and newer") the
+// family's profiles are nearly alike; when it does ("Windows XP", "Windows 7
+// or 8"), the other era is less likely but not ruled out (registry tuning,
+// the same stack on a phone).
+constexpr double kEralessShare = 0.5;
+constexpr double kOtherEraShare = 0.2;
 // Unmatched SYNs, compared on option layouts alone (os-profiles.toml).
 constexpr double kLayoutListed = 0.7;
 constexpr double kLayoutOther = 0.15;
 constexpr double kLayoutUnlisted = 0.35;
 
-double ratio(MatchKind kind) noexcept {
+// An IPv6 SYN mostly matches fuzzily because router advertisements set its
+// hop limit, not because the stack differs: as strong as a generic match.
+double ratio(MatchKind kind, std::uint8_t ip_version) noexcept {
   switch (kind) {
     case MatchKind::exact: return kExactRatio;
     case MatchKind::generic: return kGenericRatio;
     case MatchKind::fuzzy: break;
   }
-  return kFuzzyRatio;
+  return ip_version == 6 ? kGenericRatio : kFuzzyRatio;
 }
 
 }  // namespace
@@ -53,8 +59,9 @@ std::vector<SeenSignature> seen_signatures(const HostProfile& host, const Signat
 double signature_log_likelihood(const SeenSignature& seen, const OsProfile& profile) {
   if (seen.points_at) {
     if (seen.points_at->id == profile.id) return 0.0;
-    if (seen.points_at->family == profile.family) return std::log(kSiblingShare);
-    return -std::log(ratio(seen.match->kind));
+    if (seen.points_at->family == profile.family)
+      return std::log(seen.match->label->era_known ? kOtherEraShare : kEralessShare);
+    return -std::log(ratio(seen.match->kind, seen.signature.ip_version));
   }
   if (seen.syn_ack) return 0.0;
   if (profile.syn_options.empty()) return std::log(kLayoutUnlisted);

@@ -47,7 +47,7 @@ CaptureAnalysis::Stamp CaptureAnalysis::stamp_of(const HostProfile& p) {
   s.tcp_servers = tcp.server_ports.count();
   s.udp_servers = udp.server_ports.count();
   s.dns_ports = p.dns_ports().count();
-  s.ttls = static_cast<std::uint32_t>(p.ttl_counts().size());
+  s.ttls = static_cast<std::uint32_t>(p.ttl_counts(Transport::tcp).size() + p.ttl_counts(Transport::udp).size());
   return s;
 }
 

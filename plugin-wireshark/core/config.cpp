@@ -52,6 +52,16 @@ Result<std::shared_ptr<const Config>> build_config(const Settings& settings) {
     if (!user) return make_error("portclass.profile_file: " + user.error().message);
     db = db.overridden_by(user.value());
   }
+  // Loaded without the user's file first, so that an error is put on the
+  // preference it comes from.
+  SignatureOptions signature_options{settings.p0f_db, {}};
+  auto signatures = load_signatures(signature_options);
+  if (!signatures) return make_error("portclass.p0f_db: " + signatures.error().message);
+  if (!settings.signature_file.empty()) {
+    signature_options.user_files.push_back(settings.signature_file);
+    signatures = load_signatures(signature_options);
+    if (!signatures) return make_error("portclass.signature_file: " + signatures.error().message);
+  }
   auto overrides = SubnetOverrides::parse(settings.subnets);
   if (!overrides) return make_error("portclass.subnets: " + overrides.error().message);
 
@@ -73,7 +83,8 @@ Result<std::shared_ptr<const Config>> build_config(const Settings& settings) {
 
   return std::shared_ptr<const Config>(new Config{settings, std::move(knowledge), std::move(overrides).value(),
                                                   std::move(override_profiles), std::move(ranges),
-                                                  std::move(family_ranges)});
+                                                  std::move(family_ranges),
+                                                  std::make_unique<const LoadedSignatures>(std::move(signatures).value())});
 }
 
 }  // namespace portclass::ws

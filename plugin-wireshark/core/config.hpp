@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "portclass/knowledge.hpp"
+#include "portclass/inference.hpp"
 #include "portclass/result.hpp"
+#include "portclass/signature_options.hpp"
 #include "subnet_overrides.hpp"
 
 namespace portclass::ws {
@@ -26,6 +28,8 @@ struct Settings {
   bool infer = true;         // OS and range inference per host
   std::string profile_file;  // user OS-profile TOML, empty for none
   std::string subnets;       // SubnetOverrides syntax
+  std::string p0f_db;        // p0f's database: empty for the default path, "none" to leave it out
+  std::string signature_file;  // user TCP signatures (p0f syntax with sources), empty for none
 };
 
 // Which OS profiles' default ranges contain a port, as a per-port table.
@@ -52,8 +56,15 @@ struct Config {
   RangeTable ranges;
   // Union of the default ranges of every profile of a family.
   std::map<std::string, PortSet, std::less<>> family_ranges;
+  // p0f's database, the built-in signatures and the user's, loaded once.
+  std::unique_ptr<const LoadedSignatures> signatures;
 
   const OsProfileDb& profiles() const noexcept { return knowledge->profiles(); }
+  InferenceOptions inference_options() const noexcept {
+    InferenceOptions o;
+    o.signatures = &signatures->db;
+    return o;
+  }
 };
 
 Result<std::shared_ptr<const Config>> build_config(const Settings& settings);

@@ -39,7 +39,7 @@ const std::string* HostJudgement::server_in_ephemeral(Transport transport, Port 
 
 HostJudgement judge_host(const IpAddress& address, const HostProfile& profile, const Config& config) {
   HostJudgement j;
-  Inference inf = config.settings.infer ? infer(profile, config.profiles()) : Inference{};
+  Inference inf = config.settings.infer ? infer(profile, config.profiles(), config.inference_options()) : Inference{};
   if (config.settings.infer) j.summary = inf.summary();
   if (const SubnetOverride* o = config.overrides.match(address)) {
     const auto index = static_cast<std::size_t>(o - config.overrides.entries().data());

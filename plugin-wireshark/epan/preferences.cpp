@@ -14,6 +14,8 @@ struct PrefValues {
   const char* infer = "on";
   const char* profile_file = "";
   const char* subnets = "";
+  const char* p0f_db = "";
+  const char* signature_file = "";
 };
 
 PrefValues& values() {
@@ -25,7 +27,8 @@ Result<Settings> settings_from_prefs() {
   const PrefValues& v = values();
   auto infer = parse_switch(v.infer ? v.infer : "");
   if (!infer) return make_error("portclass.infer: " + infer.error().message);
-  return Settings{infer.value(), v.profile_file ? v.profile_file : "", v.subnets ? v.subnets : ""};
+  const auto text = [](const char* s) { return std::string(s ? s : ""); };
+  return Settings{infer.value(), text(v.profile_file), text(v.subnets), text(v.p0f_db), text(v.signature_file)};
 }
 
 Result<std::shared_ptr<const Config>> config_from_prefs() {
@@ -70,6 +73,15 @@ void register_preferences(int proto) {
       "What you know better than inference, entries separated by ';': PREFIX os=ID and/or range=PORTS, "
       "e.g. \"10.1.0.0/16 os=windows; 10.2.0.0/16 range=20000-29999\". The longest matching prefix wins.",
       &v.subnets);
+  prefs_register_string_preference(
+      module, "p0f_db", "p0f signature database",
+      "p0f 3's fingerprint file, whose SYN and SYN+ACK signatures inference matches (empty: /etc/p0f/p0f.fp when "
+      "Debian's p0f package is installed, else only the built-in signatures; none: leave p0f's database out).",
+      &v.p0f_db);
+  prefs_register_filename_preference(module, "signature_file", "User TCP signature file",
+                                     "TCP signatures in p0f's syntax, each label with a 'source = ...' line; they are "
+                                     "matched before p0f's and the built-in ones.",
+                                     &v.signature_file, FALSE);
   // The built-in configuration until preferences say otherwise.
   auto config = config_from_prefs();
   if (config) state().config = std::move(config).value();

@@ -4,6 +4,8 @@
 //   portclass.infer         TRUE/FALSE  OS and range inference per host
 //   portclass.profile_file  path        user OS profiles (TOML, os_profile.hpp format)
 //   portclass.subnets       text        per-subnet overrides (subnet_overrides.hpp syntax)
+//   portclass.p0f_db        path|none   p0f's signature database (empty: /etc/p0f/p0f.fp when installed)
+//   portclass.signature_file path       user TCP signatures (p0f syntax, signature_db.hpp)
 //
 // Wireshark accepts any text for string preferences, so validation happens when
 // the preferences are applied: an invalid set is reported with one line

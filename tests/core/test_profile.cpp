@@ -160,7 +160,8 @@ TEST_CASE("a directory attributes ports to the right hosts", "[directory]") {
   CHECK(server->stats(Transport::udp).server_ports.to_set().to_string() == "53");
   CHECK(server->stats(Transport::tcp).client_ports.empty());
   CHECK(client->packets() == 90);
-  CHECK(client->ttl_counts().at(64) == 90);
+  CHECK(client->ttl_counts(Transport::tcp).at(64) == 60);  // TTLs are kept per transport
+  CHECK(client->ttl_counts(Transport::udp).at(64) == 30);
 }
 
 TEST_CASE("profiles of two halves merge into the profile of the whole, in either order", "[directory]") {

@@ -27,6 +27,9 @@ class IpAddress {
   bool is_v4() const noexcept { return family_ == Family::v4; }
   const std::array<std::uint8_t, 16>& bytes() const noexcept { return bytes_; }  // v4 uses the first 4
   std::string to_string() const;
+  // IPv4 224.0.0.0/4 or 255.255.255.255, IPv6 ff00::/8: destinations whose
+  // protocols set their own TTLs (mDNS 255, SSDP and LLMNR 1 to 4).
+  bool is_multicast_or_broadcast() const noexcept;
 
   friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
   friend bool operator==(const IpAddress&, const IpAddress&) = default;

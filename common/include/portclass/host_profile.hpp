@@ -38,11 +38,16 @@ class HostProfile {
     DistinctPorts client_ports;  // source ports it used as a client
     SequenceStats client_sequence;
     DistinctPorts server_ports;  // ports it answered on as a server
+    // TTL / hop limit -> packets. Per transport because UDP applications set
+    // their own (mDNSResponder's DNS queries go out with 255), while TCP
+    // segments carry the stack's default.
+    std::map<std::uint8_t, std::uint64_t> ttls;
     friend bool operator==(const TransportStats&, const TransportStats&) = default;
   };
 
-  // One packet sent by the host, with its IPv4 TTL or IPv6 hop limit.
-  void add_packet(std::uint8_t ttl);
+  // One packet sent by the host, with its IPv4 TTL or IPv6 hop limit (0: not
+  // to be used, e.g. a multicast packet's).
+  void add_packet(Transport transport, std::uint8_t ttl);
   // A source port it used as a client. connection_start: a SYN, or a UDP
   // datagram of a client flow; false for mid-connection TCP where the start
   // was not seen (counts towards the set of ports, not the sequence).
@@ -59,7 +64,7 @@ class HostProfile {
 
   std::uint64_t packets() const noexcept { return packets_; }
   const TransportStats& stats(Transport t) const noexcept { return t == Transport::tcp ? tcp_ : udp_; }
-  const std::map<std::uint8_t, std::uint64_t>& ttl_counts() const noexcept { return ttls_; }
+  const std::map<std::uint8_t, std::uint64_t>& ttl_counts(Transport t) const noexcept { return stats(t).ttls; }
   // Signature key -> how many SYNs (syn_ack false) or SYN+ACKs carried it.
   const std::map<std::string, std::uint64_t>& signatures(bool syn_ack) const noexcept {
     return syn_ack ? synack_signatures_ : syn_signatures_;
@@ -77,7 +82,6 @@ class HostProfile {
   TransportStats& stats_mut(Transport t) noexcept { return t == Transport::tcp ? tcp_ : udp_; }
 
   std::uint64_t packets_ = 0;
-  std::map<std::uint8_t, std::uint64_t> ttls_;
   TransportStats tcp_;
   TransportStats udp_;
   std::map<std::string, std::uint64_t> syn_signatures_;
