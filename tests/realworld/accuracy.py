@@ -405,12 +405,13 @@ def main():
         return task, run_profile(args.portclass, os.path.join(data, "captures", cap), extra, args.timeout)
 
     results = {}
+    shown = {"a": "(a)", "b": "(b)", "c": "(c)", "d": "(c')"}
     for (key, cap, extra), run in rwtest.parallel(one, tasks, jobs):
         results[(key, cap)] = run
         if run.crash:
-            failures.append(f"({key}) {cap}: {run.error}")
+            failures.append(f"{shown[key]} {cap}: {run.error}")
         elif run.error:
-            notes.append(f"({key}) {cap}: {run.error}")
+            notes.append(f"{shown[key]} {cap}: {run.error}")
 
     # Tables.
     report = {"binary": args.portclass, "version": version, "rows": len(rows), "configurations": {}}
