@@ -44,6 +44,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -327,8 +328,12 @@ def main():
         rwtest.skip(f"{labels} has no labelled rows")
     floor = {}
     if args.floor:
-        with open(args.floor) as f:
-            floor = json.load(f)
+        try:
+            with open(args.floor) as f:
+                floor = json.load(f)
+        except (OSError, ValueError) as e:
+            print(f"FAIL: floor file {args.floor}: {e}")
+            sys.exit(1)
     jobs = max(1, min(args.jobs, 2))
     started = time.time()
     failures, notes = [], []
@@ -512,7 +517,6 @@ def main():
     print(f"realworld: {n} hosts; " + "; ".join(parts) +
           f"; floor {floor.get('family_right', '-')}/{floor.get('strict', '-')}; {verdict} "
           f"({time.time() - started:.0f} s)")
-    import shutil
     shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if failures else 0)
 
