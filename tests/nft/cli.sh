@@ -56,6 +56,9 @@ check "missing config" 2 "$bin" generate --config "$tmp/none.toml"
 check "missing profile document" 2 "$bin" generate --from-profile "$tmp/none.json"
 echo '{"format":"portclass-profiles","version":99,"hosts":{}}' >"$tmp/bad.json"
 check "bad profile document" 2 "$bin" generate --from-profile "$tmp/bad.json"
+check "--explain-ranges without --from-profile" 2 "$bin" generate --explain-ranges
+check "--explain-ranges with --json" 2 "$bin" generate --from-profile "$tmp/bad.json" --explain-ranges --json
+check "--explain-ranges of a bad profile document" 2 "$bin" generate --from-profile "$tmp/bad.json" --explain-ranges
 check "profile-subnet without from-profile" 2 "$bin" generate --mode gateway --subnet 10.0.0.0/8=linux --profile-subnet 10.0.0.0/8
 
 printf 'table = "portclass\\"; flush ruleset; \\""\n' >"$tmp/hostile1.toml"
