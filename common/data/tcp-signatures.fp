@@ -123,6 +123,15 @@ sig = *:64:0:*:mss*44,7:mss,nop,ws:df:0
 sig = 6:64:0:*:mss*45,7:mss,sok,ts,nop,ws:flow:0
 sig = 6:64:0:*:mss*45,7:mss,nop,nop,sok,nop,ws:flow:0
 
+; The same with tcp_rmem[2] of 32 MB: scale 10 (Linux 6.18 here has
+; net.ipv4.tcp_rmem = 4096 131072 33554432 by default).
+label = s:unix:Linux:4.20 and newer (larger receive buffer)
+source = netdev patch "tcp: increase tcp_rmem[2] to 32 MB" (Eric Dumazet, May 2025); samples/lab/captures/linux.pcap of this repository (10.77.1.1 and fd77:1::1, the Linux 6.18 kernel's own stack, answer with 65160 and scale 10)
+sig = *:64:0:*:mss*45,10:mss,sok,ts,nop,ws:df:0
+sig = *:64:0:*:mss*44,10:mss,nop,nop,sok,nop,ws:df:0
+sig = 6:64:0:*:mss*45,10:mss,sok,ts,nop,ws:flow:0
+sig = 6:64:0:*:mss*45,10:mss,nop,nop,sok,nop,ws:flow:0
+
 ; Linux on loopback (MSS 65495: the window is one MSS).
 label = s:unix:Linux:4.20 and newer (loopback)
 source = as the SYN loopback line; seen answering in secdev/scapy test/pcaps/ssh_ed25519.pcap and simsong/tcpflow tests/test8/image2.pcap (127.0.0.1)

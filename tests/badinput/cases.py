@@ -36,6 +36,10 @@ IPV4 = bytes.fromhex("450000280001000040060000") + bytes([10, 0, 0, 2, 10, 0, 0,
 TCP = (40000).to_bytes(2, "big") + (80).to_bytes(2, "big") + bytes(8) + bytes([0x50, 0x02]) + bytes(6)
 GOOD_PACKET = ETH + IPV4 + TCP
 
+CAPTURE = pcap_header() + record(GOOD_PACKET)
+SIGNATURES = ("[tcp:request]\nlabel = s:unix:Linux:mine\nsource = test\n"
+              "sig = *:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0\n")
+
 PROFILE = '[[profile]]\nid = "mine"\nfamily = "linux"\nname = "Mine"\nranges = ["40000-40999"]\ninitial_ttl = 64\nsources = ["test"]\n'
 
 CASES = [
@@ -117,6 +121,20 @@ CASES = [
          {"p.json": '{"format": "portclass-profiles", "version": 2, "hosts": {"10.0.0.300": {}}}'}),
     Case("json-deep", "profile JSON", "deeply nested arrays", "portclass", ["profile", "--merge", "p.json"], 2,
          ["p.json"], {"p.json": "[" * 100000 + "]" * 100000}),
+    # --- portclass: TCP signature files (--signatures, --p0f-db) ------------------------------
+    Case("signatures-bad-sig", "config", "signature file with a malformed sig line", "portclass",
+         ["profile", "--signatures", "s.fp", "c.pcap"], 2, ["s.fp:4"],
+         {"s.fp": SIGNATURES.replace("mss*20,7", "mss*20"), "c.pcap": CAPTURE}),
+    Case("signatures-no-source", "config", "signature label without a source", "portclass",
+         ["profile", "--signatures", "s.fp", "c.pcap"], 2, ["s.fp:2", "source"],
+         {"s.fp": SIGNATURES.replace("source = test\n", ""), "c.pcap": CAPTURE}),
+    Case("signatures-binary", "config", "signature file of binary garbage", "portclass",
+         ["profile", "--signatures", "s.fp", "c.pcap"], 2, ["s.fp:1"],
+         {"s.fp": bytes(range(256)) * 4, "c.pcap": CAPTURE}),
+    Case("signatures-missing", "config", "signature file that does not exist", "portclass",
+         ["profile", "--signatures", "none.fp", "c.pcap"], 2, ["none.fp"], {"c.pcap": CAPTURE}),
+    Case("p0f-db-missing", "config", "p0f database given that does not exist", "portclass",
+         ["profile", "--p0f-db", "none.fp", "c.pcap"], 2, ["none.fp"], {"c.pcap": CAPTURE}),
     # --- portclass-nft: command line ---------------------------------------------------------
     Case("nft-unknown-option", "command line", "unknown option", "portclass-nft", ["generate", "--frobnicate"], 2),
     Case("nft-range-reversed", "command line", "reversed range", "portclass-nft", ["generate", "--range", "5000-1000"], 2),
