@@ -279,4 +279,9 @@ TcpSignature make_tcp_signature(const IpHeader& ip, const TcpHeader& tcp) {
   return s;
 }
 
+std::optional<TcpSignature> handshake_signature(const IpHeader& ip, const TcpHeader& tcp) {
+  if (!(tcp.is_syn() || tcp.is_syn_ack()) || (tcp.flags & (kFin | kRst)) != 0 || tcp.options_cut) return std::nullopt;
+  return make_tcp_signature(ip, tcp);
+}
+
 }  // namespace portclass

@@ -2,10 +2,10 @@
 // Finds a packet's own IP and TCP/UDP headers again inside its raw frame.
 //
 // Why: a post-dissector gets the addresses and ports from packet_info, but not
-// the TTL or the TCP flags. Asking the IP and TCP dissectors for ip.ttl and
-// tcp.flags (set_postdissector_wanted_hfids) forces a protocol tree for every
-// packet and costs more than the whole plugin; locating the headers again in
-// the frame bytes costs a few comparisons.
+// the TTL, the TCP flags or the SYN's signature. Asking the IP and TCP
+// dissectors for their fields (set_postdissector_wanted_hfids) forces a
+// protocol tree for every packet and costs more than the whole plugin;
+// locating the headers again in the frame bytes costs a few comparisons.
 //
 // Contract:
 //  - The IP header is the one whose source and destination are exactly the
@@ -13,17 +13,21 @@
 //    ports. Link layers and tunnels in front of it do not matter: known offsets
 //    are tried first (Ethernet, VLAN, Linux cooked, raw IP), then the frame is
 //    scanned.
+//  - Headers are read by portclass's one IP/TCP/UDP parser
+//    (portclass/ip_packet.hpp), the one the command line's decoder uses, so
+//    both give the same signature for the same SYN.
 //  - A non-first IPv4/IPv6 fragment yields the TTL but no transport header.
 //  - Nothing found yields found_ip == false; never reads outside the span.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
-#include <string>
 
 #include "portclass/address.hpp"
 #include "portclass/client_side.hpp"
 #include "portclass/port.hpp"
+#include "portclass/tcp_signature.hpp"
 
 namespace portclass::ws {
 
@@ -40,14 +44,10 @@ struct WireFacts {
   std::uint8_t ttl = 0;          // IPv4 TTL or IPv6 hop limit
   bool found_transport = false;  // the TCP/UDP header with the right ports
   TcpFlags tcp;                  // valid when found_transport and TCP
-  std::string syn_layout;        // p0f letters ("M,S,T,N,W") of a SYN, else empty
+  // A SYN's or SYN+ACK's signature (handshake_signature() in portclass/ip_packet.hpp).
+  std::optional<TcpSignature> signature;
 };
 
 WireFacts find_wire_facts(std::span<const std::uint8_t> frame, const WireQuery& query);
-
-// TCP option bytes -> p0f-style layout: M=MSS N=NOP W=window scale S=SACK
-// permitted T=timestamps E=end of list, "?<kind>" for others. Stops at the end
-// of the list or at a malformed option.
-std::string tcp_option_layout(std::span<const std::uint8_t> options);
 
 }  // namespace portclass::ws

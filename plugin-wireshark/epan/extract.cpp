@@ -66,7 +66,7 @@ PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire
   f.ttl = wire.ttl;
   in.have_tcp_flags = wire.found_transport && f.transport == Transport::tcp;
   if (in.have_tcp_flags) f.tcp = wire.tcp;
-  f.syn_options = wire.syn_layout;
+  f.signature = wire.signature ? &*wire.signature : nullptr;
   in.frame = pinfo->num;
   in.first_pass = !PINFO_FD_VISITED(pinfo);
   return in;

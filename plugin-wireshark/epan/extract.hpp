@@ -23,7 +23,7 @@ PacketKind classify(const packet_info* pinfo);
 bool to_ip(const address& a, IpAddress& out);
 
 // The analysis input for an `own` packet. `wire` receives the header facts
-// and must outlive the returned PacketIn (it holds the SYN layout text).
+// and must outlive the returned PacketIn (it holds the SYN signature).
 PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire);
 
 }  // namespace portclass::ws::plugin

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "capture_analysis.hpp"
@@ -22,7 +23,7 @@ std::shared_ptr<const Config> config(Settings s = {}) { return build_config(s).v
 
 struct Packet {
   PacketIn in;
-  std::string layout;  // storage for facts.syn_options
+  std::optional<TcpSignature> signature;  // storage for facts.signature
 };
 
 // A little capture: packets in order, dissected in passes like Wireshark does.
@@ -32,7 +33,7 @@ class Capture {
     Packet p;
     p.in.facts = PacketFacts{ip(src), ip(dst), Transport::tcp, sport, dport, ttl, TcpFlags{syn, ack, false, false}, {},
                              Timestamp(packets_.size()) * 1000};
-    if (syn && !ack) p.layout = "M,S,T,N,W";
+    if (syn && !ack) p.signature = parse_signature_key("4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0", false).value();
     p.in.have_tcp_flags = true;
     add(std::move(p));
   }
@@ -60,7 +61,7 @@ class Capture {
     std::map<std::uint32_t, PacketOut> outs;
     for (std::size_t i : order) {
       Packet& p = packets_[i];
-      p.in.facts.syn_options = p.layout;
+      p.in.facts.signature = p.signature ? &*p.signature : nullptr;
       p.in.first_pass = first;
       PacketOut out = a.process(p.in);
       // The sender's judgement is only valid until the next packet: keep a copy.

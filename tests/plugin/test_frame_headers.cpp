@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Locating a packet's own IP and TCP/UDP headers in raw frames built here byte
 // by byte: link layers, VLANs, IPv6 extension headers, fragments, tunnels and
-// truncation.
+// truncation; the SYN signature is the shared parser's.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -22,13 +22,14 @@ void put16(Bytes& b, unsigned v) {
 
 void append(Bytes& b, const Bytes& more) { b.insert(b.end(), more.begin(), more.end()); }
 
-const Bytes kLinuxSynOptions = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};  // M,S,T,N,W
+const Bytes kLinuxSynOptions = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};  // mss,sok,ts,nop,ws
 
 Bytes tcp(Port sport, Port dport, std::uint8_t flags, const Bytes& options = {}) {
   Bytes t;
   put16(t, sport);
   put16(t, dport);
-  for (int i = 0; i < 8; ++i) t.push_back(0);  // seq, ack
+  for (int i = 0; i < 4; ++i) t.push_back(0);  // seq
+  for (int i = 0; i < 4; ++i) t.push_back((flags & 0x10) != 0 ? 1 : 0);  // ack: non-zero when ACK is set
   t.push_back(static_cast<std::uint8_t>(((20 + options.size()) / 4) << 4));
   t.push_back(flags);
   for (int i = 0; i < 6; ++i) t.push_back(0);  // window, checksum, urgent
@@ -102,18 +103,28 @@ TEST_CASE("IPv4 TCP SYN over Ethernet: TTL, flags and option layout", "[frame]")
   REQUIRE(f.found_transport);
   CHECK(f.tcp.syn);
   CHECK_FALSE(f.tcp.ack);
-  CHECK(f.syn_layout == "M,S,T,N,W");
+  REQUIRE(f.signature);
+  CHECK_FALSE(f.signature->syn_ack);
+  // The IPv4 header built here has ID 1 and no DF, sequence number 0.
+  CHECK(f.signature->key() == "4:64:0:1460:0,7:mss,sok,ts,nop,ws:seq-:0");
+  CHECK(f.signature->to_p0f() == "4:63+1:0:1460:0,7:mss,sok,ts,nop,ws:seq-:0");
 }
 
-TEST_CASE("flags of a SYN+ACK, a FIN and an RST; no layout outside SYNs", "[frame]") {
+TEST_CASE("flags of a SYN+ACK, a FIN and an RST; signatures only of SYNs and SYN+ACKs", "[frame]") {
   const auto q = query("10.0.0.1", "10.0.0.2", Transport::tcp, 80, 40000);
   const WireFacts synack = find(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(80, 40000, 0x12))), q);
   CHECK((synack.tcp.syn && synack.tcp.ack && !synack.tcp.fin && !synack.tcp.rst));
+  REQUIRE(synack.signature);
+  CHECK(synack.signature->syn_ack);
+  CHECK(synack.signature->layout.empty());
   const WireFacts fin = find(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(80, 40000, 0x11, kLinuxSynOptions))), q);
   CHECK((fin.tcp.fin && fin.tcp.ack && !fin.tcp.syn));
-  CHECK(fin.syn_layout.empty());
+  CHECK_FALSE(fin.signature);
   const WireFacts rst = find(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(80, 40000, 0x04))), q);
   CHECK(rst.tcp.rst);
+  CHECK_FALSE(rst.signature);
+  const WireFacts syn_rst = find(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(80, 40000, 0x06))), q);
+  CHECK_FALSE(syn_rst.signature);  // a scanner's combination, as p0f sees it
 }
 
 TEST_CASE("802.1Q VLAN and raw IP offsets", "[frame]") {
@@ -134,7 +145,10 @@ TEST_CASE("IPv6 with a hop-by-hop header before TCP", "[frame]") {
   CHECK(f.ttl == 57);
   REQUIRE(f.found_transport);
   CHECK(f.tcp.syn);
-  CHECK(f.syn_layout == "M,S,T,N,W");
+  REQUIRE(f.signature);
+  CHECK(f.signature->ip_version == 6);
+  CHECK(f.signature->layout == "mss,sok,ts,nop,ws");
+  CHECK(f.signature->ip_options_length == 0);  // p0f's olen is 0 for IPv6
 }
 
 TEST_CASE("a non-first fragment gives the TTL but no transport header", "[frame]") {
@@ -171,18 +185,22 @@ TEST_CASE("truncated frames are never read past their end", "[frame]") {
     const Bytes cut(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(n));
     const WireFacts f = find(cut, q);  // must not crash (ASan builds check the reads)
     if (n < 14 + 40) CHECK_FALSE(f.found_ip);
-    if (n == frame.size()) CHECK(f.syn_layout == "M,S,T,N,W");
+    // A SYN whose options were cut has no signature: it would be a false one.
+    if (f.found_transport) CHECK(f.signature.has_value() == (n == frame.size()));
+    if (n == frame.size()) CHECK(f.signature->letters() == "M,S,T,N,W");
   }
 }
 
-TEST_CASE("TCP option layouts in p0f letters", "[frame]") {
-  CHECK(tcp_option_layout(std::span(kLinuxSynOptions)) == "M,S,T,N,W");
-  const Bytes windows = {2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2};
-  CHECK(tcp_option_layout(std::span(windows)) == "M,N,W,N,N,S");
-  const Bytes with_eol = {2, 4, 5, 0xb4, 0, 1, 1};
-  CHECK(tcp_option_layout(std::span(with_eol)) == "M,E");
-  const Bytes unknown = {30, 4, 0, 0, 1};
-  CHECK(tcp_option_layout(std::span(unknown)) == "?30,N");
-  const Bytes malformed = {2, 40, 5, 0xb4};
-  CHECK(tcp_option_layout(std::span(malformed)).empty());
+TEST_CASE("the signature is the one the command line's decoder gives", "[frame]") {
+  // The same layouts the shared parser's unit tests pin (tests/core/test_ip_packet.cpp).
+  const auto q = query("10.0.0.2", "10.0.0.1", Transport::tcp, 40000, 80);
+  const auto layout = [&q](const Bytes& options) {
+    const WireFacts f = find(ethernet(0x0800, ipv4("10.0.0.2", "10.0.0.1", 6, 64, tcp(40000, 80, 0x02, options))), q);
+    REQUIRE(f.signature);
+    return f.signature->layout + ":" + quirks_to_string(f.signature->quirks);
+  };
+  CHECK(layout({2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2}) == "mss,nop,ws,nop,nop,sok:seq-");
+  CHECK(layout({2, 4, 5, 0xb4, 0, 1, 1, 0}) == "mss,eol+3:seq-,opt+");
+  CHECK(layout({30, 4, 0, 0, 1, 0, 0, 0}) == "?30,nop,eol+2:seq-");
+  CHECK(layout({2, 40, 5, 0xb4}) == "mss:seq-,bad");
 }

@@ -4,6 +4,8 @@
 // PacketFacts.
 #include "portclass/capture/packet_decoder.hpp"
 
+#include <utility>
+
 #include "layers.hpp"
 #include "portclass/ip_packet.hpp"
 
@@ -11,7 +13,6 @@ namespace portclass::capture {
 namespace {
 
 constexpr std::uint8_t kProtoIpInIp = 4, kProtoIpv6 = 41, kProtoGre = 47;
-constexpr std::uint8_t kFin = 0x01, kRst = 0x04;
 
 DecodeStatus status_of(ParseStatus s) noexcept {
   switch (s) {
@@ -85,11 +86,8 @@ DecodeStatus PacketDecoder::decode(int dlt, const std::uint8_t* data, std::size_
     out.dst_port = t.dst_port();
     if (t.transport == Transport::tcp) {
       out.tcp = t.tcp.tcp_flags();
-      // A stack's signature is in its SYN and SYN+ACK; one with FIN or RST
-      // too is a scanner's (p0f drops those), one cut short is incomplete.
-      const bool handshake = (t.tcp.is_syn() || t.tcp.is_syn_ack()) && (t.tcp.flags & (kFin | kRst)) == 0;
-      if (handshake && !t.tcp.options_cut) {
-        signature_ = make_tcp_signature(ip, t.tcp);
+      if (auto signature = handshake_signature(ip, t.tcp)) {
+        signature_ = std::move(*signature);
         out.signature = &signature_;
       }
     }

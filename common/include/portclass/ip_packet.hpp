@@ -97,6 +97,10 @@ ParseStatus parse_transport(const IpHeader& ip, TransportHeader& out) noexcept;
 
 // The p0f-style signature of a SYN or SYN+ACK (tcp.is_syn() or is_syn_ack()).
 TcpSignature make_tcp_signature(const IpHeader& ip, const TcpHeader& tcp);
+// Which packets have a signature, for every reader alike: a SYN or SYN+ACK
+// without FIN or RST (scanners' combinations, which p0f drops too) whose TCP
+// header was captured whole (a cut one would be a false fingerprint).
+std::optional<TcpSignature> handshake_signature(const IpHeader& ip, const TcpHeader& tcp);
 
 // p0f's option layout of TCP option bytes ("mss,sok,ts,nop,ws", "...,eol+1").
 // Sets quirk_bad / quirk_opt_plus / quirk_exws in quirks, the MSS, window scale

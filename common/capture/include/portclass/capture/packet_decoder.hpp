@@ -53,8 +53,9 @@ class PacketDecoder {
   static constexpr int kMaxLayers = 32;
   static constexpr int kMaxEncapsulations = 8;
 
-  // For a SYN or SYN+ACK whose TCP header was captured whole, out.signature
-  // points into this decoder and is valid until the next call; else null.
+  // out.signature, when a packet has one (handshake_signature() in
+  // portclass/ip_packet.hpp), points into this decoder and is valid until
+  // the next call.
   DecodeStatus decode(int dlt, const std::uint8_t* data, std::size_t caplen, Timestamp when, PacketFacts& out);
 
   // IP headers around the last packet decoded (0: not tunnelled).
