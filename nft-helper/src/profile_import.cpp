@@ -44,7 +44,9 @@ bool is_server(const HostProfile& host, std::uint32_t client_ports) {
 }  // namespace
 
 Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsProfileDb& db,
-                                      const std::vector<IpPrefix>& group_prefixes) {
+                                      const std::vector<IpPrefix>& group_prefixes, const SignatureDb* signatures) {
+  InferenceOptions inference;
+  inference.signatures = signatures;
   HostDirectory directory(PortKnowledge::builtin());
   auto merged = merge_from_json(document, directory);
   if (!merged) return make_error("profile document: " + merged.error().message);
@@ -80,7 +82,7 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
     if (const auto it = stored->find(address); it != stored->end()) {
       h.verdict = it->second;
     } else {
-      h.verdict = from_inference(infer(host, db));
+      h.verdict = from_inference(infer(host, db, inference));
       if (!stored->empty())
         out.notes.push_back(address.to_string() + ": no stored verdict in the document, inferred here");
     }
@@ -123,7 +125,8 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
 }
 
 Result<ProfileImport> import_profiles_file(const std::filesystem::path& path, const OsProfileDb& db,
-                                           const std::vector<IpPrefix>& group_prefixes) {
+                                           const std::vector<IpPrefix>& group_prefixes,
+                                           const SignatureDb* signatures) {
   std::ifstream in(path);
   if (!in) return make_error(path.string() + ": cannot read the profile document");
   nlohmann::json doc;
@@ -132,7 +135,7 @@ Result<ProfileImport> import_profiles_file(const std::filesystem::path& path, co
   } catch (const nlohmann::json::parse_error& e) {
     return make_error(path.string() + ": not JSON: " + e.what());
   }
-  auto r = import_profiles(doc, db, group_prefixes);
+  auto r = import_profiles(doc, db, group_prefixes, signatures);
   if (!r) return make_error(path.string() + ": " + r.error().message);
   return r;
 }

@@ -174,6 +174,10 @@ CASES = [
     Case("nft-profile-version", "profile JSON", "profile document of a future version", "portclass-nft",
          ["generate", "--from-profile", "p.json"], 2, ["p.json"],
          {"p.json": '{"format":"portclass-profiles","version":99,"hosts":{}}'}),
+    Case("nft-signatures-bad", "config", "signature file with a label without a source", "portclass-nft",
+         ["generate", "--from-profile", "p.json", "--signatures", "s.fp"], 2, ["s.fp:2", "source"],
+         {"p.json": '{"format":"portclass-profiles","version":2,"hosts":{}}',
+          "s.fp": SIGNATURES.replace("source = test\n", "")}),
     # --- kernel errors (root, inside a throw-away namespace) ---------------------------------
     Case("netns-missing", "kernel", "a namespace that does not exist (or vanished)", "portclass-nft",
          ["apply", "--netns", "pcbad-vanished", "--range", "linux"], 3, ["pcbad-vanished"]),

@@ -28,6 +28,14 @@ void add_input_options(CLI::App& app, Inputs& in) {
   app.add_option("--profile-subnet", in.profile_subnets,
                  "With --from-profile: group the hosts inside PREFIX into one subnet")
       ->type_name("PREFIX");
+  app.add_option("--p0f-db", in.signatures.p0f_db,
+                 "With --from-profile, for hosts without a stored verdict: p0f's signature database "
+                 "(default /etc/p0f/p0f.fp when installed), or 'none'")
+      ->type_name("FILE|none");
+  app.add_option("--signatures", in.signatures.user_files,
+                 "With --from-profile: TCP signature file in p0f's syntax (as `portclass profile`); repeatable")
+      ->type_name("FILE")
+      ->allow_extra_args(false);
   app.add_option("--profiles", in.profiles, "Extra OS profiles (TOML, the format of common/data/os-profiles.toml)")
       ->type_name("FILE");
   app.add_option("--tcp", o.tcp_services, "TCP services offered inbound, e.g. 22,8000-8100")->type_name("PORTS");
@@ -66,7 +74,10 @@ std::variant<ProfileImport, Failure> import_with(const Inputs& in, const OsProfi
     if (!p) return Failure{kBadInput, "--profile-subnet: " + p.error().message};
     groups.push_back(*p);
   }
-  auto imported = import_profiles_file(in.from_profile, db, groups);
+  // The signatures only decide hosts the document holds no verdict for; a bad file is still an error.
+  auto signatures = load_signatures(in.signatures);
+  if (!signatures) return Failure{kBadInput, signatures.error().message};
+  auto imported = import_profiles_file(in.from_profile, db, groups, &signatures->db);
   if (!imported) return Failure{kBadInput, imported.error().message};
   return std::move(*imported);
 }

@@ -14,6 +14,7 @@
 #include "portclass/nft/config.hpp"
 #include "portclass/nft/model.hpp"
 #include "portclass/nft/profile_import.hpp"
+#include "portclass/signature_options.hpp"
 
 namespace portclass::nft::cli {
 
@@ -22,6 +23,7 @@ struct Inputs {
   std::string profiles;
   std::string from_profile;
   std::vector<std::string> profile_subnets;
+  SignatureOptions signatures;  // --p0f-db, --signatures: for hosts without a stored verdict
   Overrides overrides;
   std::string netns;
 };

@@ -31,6 +31,7 @@
 #include "portclass/address.hpp"
 #include "portclass/nft/config.hpp"
 #include "portclass/nft/verdict_range.hpp"
+#include "portclass/signature_db.hpp"
 #include "portclass/os_profile.hpp"
 #include "portclass/result.hpp"
 
@@ -52,9 +53,13 @@ struct ProfileImport {
   std::vector<std::string> notes;  // one line per host decision worth telling
 };
 
+// signatures: the TCP signatures a host without a stored verdict is inferred
+// with (--p0f-db, --signatures), as `portclass profile` does; null: none.
 Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsProfileDb& db,
-                                      const std::vector<IpPrefix>& group_prefixes);
+                                      const std::vector<IpPrefix>& group_prefixes,
+                                      const SignatureDb* signatures = nullptr);
 Result<ProfileImport> import_profiles_file(const std::filesystem::path& path, const OsProfileDb& db,
-                                           const std::vector<IpPrefix>& group_prefixes);
+                                           const std::vector<IpPrefix>& group_prefixes,
+                                           const SignatureDb* signatures = nullptr);
 
 }  // namespace portclass::nft
