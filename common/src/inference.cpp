@@ -32,7 +32,10 @@ constexpr double kCounterHostShare = 0.9;      // hosts of a counter profile tha
 constexpr double kOtherCounterHostShare = 0.35;  // the others: macOS, Linux per destination, Windows 7
 constexpr std::uint64_t kMinSteps = 4;
 constexpr std::size_t kSignatureSamples = 3;  // distinct signatures weighed: repeats of one stack are not news
-constexpr double kTtlIpv6Mismatch = 0.25; // IPv6 hop limits come from router advertisements, not the OS
+// IPv6 hop limits often come from router advertisements, which announce 64
+// (RFC 4861's default, AdvCurHopLimit) or 255, not from the OS: a mismatch
+// of those says little. A hop limit of 128 is Windows' own.
+constexpr double kTtlIpv6Mismatch = 0.25;
 constexpr double kMixShare = 0.2;         // a second TTL class or stack this common: several stacks
 
 struct Observed {
@@ -119,10 +122,11 @@ RangeFit range_fit(const Observed& o, const PortSet& range) {
   if (o.n == 0) return {0.0, false};
   const double inside = o.client.count_in(range);
   const double outside = o.n - inside;
-  // Each run of neighbouring ports is one sample (count_clusters), spread
-  // over its ports, and no more than kOccamSamples count.
+  // Where the range lies is learned once per run of neighbouring ports
+  // (count_clusters); a port outside the default range is an allocation the
+  // default could not have made, so each counts (up to kOccamSamples).
   const double w = std::min<double>(o.clusters, kOccamSamples);
-  const double per_port = w / o.n;
+  const double per_port = std::min<double>(o.n, kOccamSamples) / o.n;
   const double size = range.size();
   const double occam = std::log(double(kPortCount) / size);
   const double by_default = std::log(1 - kTunedPrior) +
@@ -135,7 +139,8 @@ RangeFit range_fit(const Observed& o, const PortSet& range) {
   // ports clustered inside it (a counter, Linux's per-destination offsets)
   // are still its default range.
   const double span = std::max(kTunedMinSize, double(o.client.max()) - o.client.min() + 1);
-  const double by_tuned = std::log(kTunedPrior) - kTunedFitPenalty + w * std::log(1 - kStray) +
+  const double by_tuned = std::log(kTunedPrior) - kTunedFitPenalty +
+                          std::min<double>(o.n, kOccamSamples) * std::log(1 - kStray) +
                           w * std::log(double(kPortCount) / span);
   return {log_sum_exp(by_default, by_tuned), outside > 0 && by_tuned > by_default};
 }
@@ -145,7 +150,8 @@ double ttl_fit(const Observed& o, const OsProfile& p) {
   const double k = std::min<double>(double(o.ttl_packets), kTtlSamples);
   if (p.initial_ttl == 0) return k * std::log(kTtlUnknown);
   if (initial_ttl_class(p.initial_ttl) == o.ttl_class) return k * std::log(kTtlMatch);
-  return o.ipv6 ? std::log(kTtlIpv6Mismatch) : k * std::log(kTtlMismatch);
+  const bool advertised = o.ipv6 && (o.ttl_class == 64 || o.ttl_class == 255);
+  return advertised ? std::log(kTtlIpv6Mismatch) : k * std::log(kTtlMismatch);
 }
 
 double parity_fit(const Observed& o, const OsProfile& p) {
