@@ -62,7 +62,7 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
   for (const IpPrefix& p : group_prefixes) groups.push_back(Group{p, {}, {}, 0});
   if (stored->empty() && !addresses.empty())
     out.notes.push_back("the document stores no verdicts (a bare profile document): each host is inferred here, "
-                        "from its ports, TTL and SYN layouts, which may differ from what `portclass profile` printed");
+                        "from its ports, TTL and TCP signatures, which may differ from what `portclass profile` printed");
 
   for (const IpAddress& address : addresses) {
     const HostProfile& host = *directory.find(address);
