@@ -242,7 +242,7 @@ TEST_CASE("p0f labels map to portclass OS profiles", "[signatures][labels]") {
   CHECK(label_of("g:unix:FreeBSD:").display() == "FreeBSD");
 }
 
-TEST_CASE("files load section by section; http sections are skipped on purpose", "[signatures]") {
+TEST_CASE("files load section by section, http sections skipped on purpose", "[signatures]") {
   const SignatureDb db = small_db();
   CHECK(db.size(false) == 4);
   CHECK(db.size(true) == 1);
