@@ -8,6 +8,7 @@
 #include "builtin_data.hpp"
 #include "p0f_labels.hpp"
 #include "portclass/signature_db.hpp"
+#include "quoted_text.hpp"
 #include "portclass/text_file.hpp"
 
 namespace portclass {
@@ -16,22 +17,7 @@ namespace {
 // Label names: letters, digits and these (p0f's NAME_CHARS).
 constexpr std::string_view kNameChars = " ./-_!?()";
 
-std::string printable(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 80)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  if (s.size() > 80) out += "...";
-  return out;
-}
+using detail::quoted_text;
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -77,9 +63,9 @@ class FileParser {
   }
 
  private:
-  Error fail(const std::string& why) const { return make_error(printable(origin_) + ":" + std::to_string(line_) + ": " + why); }
+  Error fail(const std::string& why) const { return make_error(quoted_text(origin_, 4096) + ":" + std::to_string(line_) + ": " + why); }
   Error fail_at(std::size_t line, const std::string& why) const {
-    return make_error(printable(origin_) + ":" + std::to_string(line) + ": " + why);
+    return make_error(quoted_text(origin_, 4096) + ":" + std::to_string(line) + ": " + why);
   }
 
   std::optional<Error> take(std::string_view line) {
@@ -93,7 +79,7 @@ class FileParser {
     const std::string_view key = line.substr(0, k);
     std::string_view rest = trim(line.substr(k));
     if (key.empty() || rest.empty() || rest.front() != '=')
-      return fail("expected 'key = value', got '" + printable(line) + "'");
+      return fail("expected 'key = value', got '" + quoted_text(line) + "'");
     const std::string_view value = trim(rest.substr(1));
 
     if (key == "classes") return classes(value);
@@ -101,7 +87,7 @@ class FileParser {
     if (key == "sig") return sig(value);
     if (key == "sys" || key == "source" || key == "learned") return label_detail(key, value);
     if (key == "ua_os") return fail("'ua_os' outside [http:request]");
-    return fail("unknown key '" + printable(key) + "' (classes, label, sys, sig, source, learned)");
+    return fail("unknown key '" + quoted_text(key) + "' (classes, label, sys, sig, source, learned)");
   }
 
   std::optional<Error> section(std::string_view line) {
@@ -111,7 +97,7 @@ class FileParser {
     else if (line == "[tcp:response]") section_ = Section::tcp_response;
     else if (line == "[http:request]" || line == "[http:response]") section_ = Section::skipped;
     else
-      return fail("unknown section '" + printable(line) +
+      return fail("unknown section '" + quoted_text(line) +
                   "' ([mtu], [tcp:request], [tcp:response], [http:request], [http:response])");
     seen_section_ = true;
     return std::nullopt;
@@ -125,7 +111,7 @@ class FileParser {
       if (end == std::string_view::npos) end = value.size();
       const std::string_view name = trim(value.substr(start, end - start));
       if (name.empty() || !std::all_of(name.begin(), name.end(), is_alnum))
-        return fail("class '" + printable(name) + "' is not letters and digits");
+        return fail("class '" + quoted_text(name) + "' is not letters and digits");
       classes_.insert(std::string(name));
       start = end + 1;
     }
@@ -145,18 +131,18 @@ class FileParser {
     const std::size_t c2 = c1 == std::string_view::npos ? c1 : value.find(':', c1 + 1);
     const std::size_t c3 = c2 == std::string_view::npos ? c2 : value.find(':', c2 + 1);
     if (c3 == std::string_view::npos)
-      return fail("label '" + printable(value) + "' is not type:class:name:flavor");
+      return fail("label '" + quoted_text(value) + "' is not type:class:name:flavor");
     const std::string_view type = value.substr(0, c1);
     const std::string_view os_class = value.substr(c1 + 1, c2 - c1 - 1);
     const std::string_view name = value.substr(c2 + 1, c3 - c2 - 1);
-    if (type != "s" && type != "g") return fail("label type '" + printable(type) + "' is not s or g");
+    if (type != "s" && type != "g") return fail("label type '" + quoted_text(type) + "' is not s or g");
     if (os_class != "!" && (os_class.empty() || !std::all_of(os_class.begin(), os_class.end(), is_alnum)))
-      return fail("label class '" + printable(os_class) + "' is not '!' or letters and digits");
+      return fail("label class '" + quoted_text(os_class) + "' is not '!' or letters and digits");
     if (os_class != "!" && !classes_.empty() && !classes_.count(std::string(os_class)))
-      return fail("label class '" + printable(os_class) + "' is not in the file's 'classes' line");
+      return fail("label class '" + quoted_text(os_class) + "' is not in the file's 'classes' line");
     if (name.empty() || !std::all_of(name.begin(), name.end(),
                                      [](char c) { return is_alnum(c) || kNameChars.find(c) != std::string_view::npos; }))
-      return fail("label name '" + printable(name) + "' is empty or has characters other than letters, digits and " +
+      return fail("label name '" + quoted_text(name) + "' is empty or has characters other than letters, digits and " +
                   std::string(kNameChars));
 
     SignatureLabel l;
@@ -184,11 +170,11 @@ class FileParser {
     }
     if (key == "source") {
       if (value.empty()) return fail("empty 'source'");
-      if (!l.source.empty()) return fail("a second 'source' for label '" + printable(l.display()) + "'");
+      if (!l.source.empty()) return fail("a second 'source' for label '" + quoted_text(l.display()) + "'");
       l.source = std::string(value);
       return std::nullopt;
     }
-    if (value != "yes" && value != "no") return fail("'learned' is '" + printable(value) + "', not yes or no");
+    if (value != "yes" && value != "no") return fail("'learned' is '" + quoted_text(value) + "', not yes or no");
     l.learned = value == "yes";
     return std::nullopt;
   }
@@ -199,9 +185,9 @@ class FileParser {
       if (mtu_label_.empty()) return fail("MTU sig before any label");
       std::uint32_t mtu = 0;
       if (value.empty() || value.size() > 5 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return fail("MTU '" + printable(value) + "' is not 1-65535");
+        return fail("MTU '" + quoted_text(value) + "' is not 1-65535");
       for (char c : value) mtu = mtu * 10 + static_cast<std::uint32_t>(c - '0');
-      if (mtu == 0 || mtu > 65535) return fail("MTU '" + printable(value) + "' is not 1-65535");
+      if (mtu == 0 || mtu > 65535) return fail("MTU '" + quoted_text(value) + "' is not 1-65535");
       out_.mtus.emplace_back(static_cast<std::uint16_t>(mtu), mtu_label_);
       return std::nullopt;
     }
@@ -220,7 +206,7 @@ class FileParser {
     open_label_ = false;
     const SignatureLabel& l = out_.labels.back();
     if (require_sources_ && out_.label_sigs.back() > 0 && l.source.empty())
-      return fail_at(l.line, "label '" + printable(l.display()) +
+      return fail_at(l.line, "label '" + quoted_text(l.display()) +
                                  "' has no 'source = ...' (required outside p0f's own database)");
     return std::nullopt;
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "portclass/signature_db.hpp"
+#include "quoted_text.hpp"
 
 namespace portclass {
 namespace {
@@ -16,23 +17,7 @@ namespace {
 // p0f keeps at most this many options per layout (config.h MAX_TCP_OPT).
 constexpr std::size_t kMaxOptions = 24;
 
-// Input quoted in an error stays one printable line.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 80)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) {
-      out += c;
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  if (s.size() > 80) out += "...";
-  return out;
-}
+using detail::quoted_text;
 
 std::vector<std::string_view> split(std::string_view text, char sep) {
   std::vector<std::string_view> parts;
@@ -56,7 +41,7 @@ std::optional<std::uint32_t> number(std::string_view s, std::uint32_t max) {
 }
 
 Error bad(std::string_view field, std::string_view value, std::string_view why) {
-  return make_error(std::string(field) + " '" + printable(value) + "' " + std::string(why));
+  return make_error(std::string(field) + " '" + quoted_text(value) + "' " + std::string(why));
 }
 
 Result<std::uint8_t> parse_version(std::string_view s) {
@@ -161,7 +146,7 @@ std::optional<Error> parse_quirk_list(std::string_view s, SignaturePattern& p) {
 Result<SignaturePattern> SignaturePattern::parse(std::string_view text) {
   const auto fields = split(text, ':');
   if (fields.size() != 8)
-    return make_error("signature '" + printable(text) + "' has " + std::to_string(fields.size()) +
+    return make_error("signature '" + quoted_text(text) + "' has " + std::to_string(fields.size()) +
                       " fields, not 8 (ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass)");
   SignaturePattern p;
   auto version = parse_version(fields[0]);
