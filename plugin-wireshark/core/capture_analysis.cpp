@@ -41,7 +41,8 @@ CaptureAnalysis::Stamp CaptureAnalysis::stamp_of(const HostProfile& p) {
   s.tcp_events = tcp.client_sequence.events;
   s.udp_events = udp.client_sequence.events;
   s.dns_queries = p.dns_queries();
-  for (const auto& [key, n] : p.signatures(false)) s.syns += n;
+  for (const bool syn_ack : {false, true})
+    for (const auto& [key, n] : p.signatures(syn_ack)) s.syns += n;  // SYN+ACKs judge servers
   s.tcp_clients = tcp.client_ports.count();
   s.udp_clients = udp.client_ports.count();
   s.tcp_servers = tcp.server_ports.count();

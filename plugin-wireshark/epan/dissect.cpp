@@ -140,6 +140,14 @@ proto_item* add_packet_tree(proto_tree* tree, tvbuff_t* tvb, const PacketIn& in,
   const std::string& ranges = config.ranges.joined(client_port);
   if (!ranges.empty()) add_string(t, f.range_of, tvb, ranges.c_str());
   if (!config.knowledge->in_any_ephemeral_range(client_port)) add_bool(t, f.in_no_range, tvb, true);
+  if (pf.signature) {
+    // Once per SYN or SYN+ACK, and only when a tree is built.
+    add_string(t, f.signature, tvb, pf.signature->to_p0f().c_str());
+    if (const auto m = config.signatures->db.match(*pf.signature); m && m->label) {
+      const std::string text = m->label->origin + " " + m->label->display() + " (" + std::string(to_string(m->kind)) + ")";
+      add_string(t, f.signature_match, tvb, text.c_str());
+    }
+  }
   if (out.sender) add_host(t, tvb, pf.src, *out.sender);
   return top;
 }

@@ -56,6 +56,11 @@ void register_fields(int proto) {
             "was seen earlier; heuristic: port heuristic (UDP, or the connection started before the capture)"),
       field(&f.confidence, "Client decision confidence", "portclass.client.conf", FT_UINT8, pct,
             "100 when the handshake decided, 50-99 for the port heuristic", percent),
+      field(&f.signature, "TCP signature", "portclass.signature", FT_STRING, BASE_NONE,
+            "This SYN's or SYN+ACK's signature in p0f 3's raw_sig form (ver:ttl+dist:olen:mss:wsize,scale:olayout:"
+            "quirks:pclass), to compare with p0f's output"),
+      field(&f.signature_match, "TCP signature match", "portclass.signature.match", FT_STRING, BASE_NONE,
+            "The signature database entry this SYN or SYN+ACK matches: origin, label and how (exact, generic, fuzzy)"),
       field(&f.handshake, "Handshake frame", "portclass.client.handshake", FT_FRAMENUM, BASE_NONE,
             "The SYN or SYN+ACK that decided the client side of this connection"),
       field(&f.range_of, "Inside the default range of", "portclass.client.range_of", FT_STRING, BASE_NONE,

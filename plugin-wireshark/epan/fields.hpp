@@ -27,6 +27,8 @@ struct FieldIds {
   int handshake = -1;        // portclass.client.handshake
   int range_of = -1;         // portclass.client.range_of ("linux,android,...")
   int in_no_range = -1;      // portclass.client.no_default
+  int signature = -1;        // portclass.signature (p0f raw_sig of this SYN or SYN+ACK)
+  int signature_match = -1;  // portclass.signature.match
   // The sending host.
   int host_ip = -1;          // portclass.host.ip (IPv4)
   int host_ipv6 = -1;        // portclass.host.ipv6
