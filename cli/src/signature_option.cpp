@@ -14,6 +14,9 @@ void add_signature_options(CLI::App& cmd, SignatureOptions& options) {
                  "TCP signature file in p0f's syntax with a source per label; repeatable, later files win")
       ->type_name("FILE")
       ->allow_extra_args(false);
+  cmd.add_flag_function(
+      "--no-builtin-signatures", [&options](std::int64_t) { options.builtin = false; },
+      "leave portclass's compiled-in signatures out (e.g. to try a changed copy of them with --signatures)");
 }
 
 LoadedSignatures load_signature_option(const SignatureOptions& options) {

@@ -30,9 +30,11 @@ Result<LoadedSignatures> load_signatures(const SignatureOptions& options) {
     }
   }
 
-  auto builtin = out.db.load_builtin();
-  if (!builtin) return builtin.error();
-  out.sources.push_back(counted("built-in", *builtin));
+  if (options.builtin) {
+    auto builtin = out.db.load_builtin();
+    if (!builtin) return builtin.error();
+    out.sources.push_back(counted("built-in", *builtin));
+  }
 
   for (const std::string& path : options.user_files) {
     auto n = out.db.load_file(path, true);

@@ -11,7 +11,8 @@
 //    not found at ..., using built-in signatures") and loading goes on. A
 //    path given explicitly, and every user file, must load: an error names
 //    the file (and line) in one line.
-//  - "none" for the p0f database leaves it out on purpose.
+//  - "none" for the p0f database leaves it out on purpose; builtin = false
+//    leaves the compiled-in signatures out.
 //  - User files need a `source` for every label, as the built-in file does.
 #pragma once
 
@@ -26,6 +27,9 @@ namespace portclass {
 struct SignatureOptions {
   std::string p0f_db;                     // empty: the default path; "none": leave it out
   std::vector<std::string> user_files;    // --signatures, in order
+  // --no-builtin-signatures: leave the compiled-in file out (to measure a
+  // changed copy of it, as the leave-one-repository-out test does).
+  bool builtin = true;
 };
 
 struct LoadedSignatures {
