@@ -97,6 +97,15 @@ DecodeStatus after_ppp(Bytes b, Layer& next) noexcept {
   }
 }
 
+// An Ethernet frame (untagged or tagged) whose EtherType says IP and whose
+// payload starts with that IP version.
+bool carries_ip(Bytes e) noexcept {
+  if (e.size() < 15) return false;
+  const std::uint16_t type = be16(&e[12]);
+  const unsigned version = e[14] >> 4;
+  return (type == 0x0800 && version == 4) || (type == 0x86dd && version == 6) || type == 0x8100 || type == 0x88a8;
+}
+
 DecodeStatus after_mpls(Bytes b, Layer& next) noexcept {
   for (std::size_t labels = 0;; ++labels) {
     if (labels == kMaxMplsLabels) return DecodeStatus::malformed;
@@ -106,20 +115,20 @@ DecodeStatus after_mpls(Bytes b, Layer& next) noexcept {
     if (bottom) break;
   }
   if (b.empty()) return DecodeStatus::truncated;
-  // What the label stack carries is not named: the first nibble tells IP
-  // from a pseudowire control word (RFC 4385) before an Ethernet frame.
-  switch (b[0] >> 4) {
-    case 4:
-    case 6:
-      next = ip_layer(b);
-      return DecodeStatus::ok;
-    case 0:
-      if (b.size() < 4) return DecodeStatus::truncated;
-      next = ethernet_layer(b.subspan(4));
-      return DecodeStatus::ok;
-    default:
-      return DecodeStatus::not_ip;
+  // What the label stack carries is not named. A first nibble of 4 or 6 is
+  // IP; anything else an Ethernet pseudowire, with a control word (RFC 4385:
+  // first nibble 0) or without one. A MAC address may start with 0 too, so
+  // the reading whose Ethernet frame holds IP wins; the control word when
+  // neither or both do (RFC 4448 recommends it).
+  const unsigned nibble = b[0] >> 4;
+  if (nibble == 4 || nibble == 6) {
+    next = ip_layer(b);
+    return DecodeStatus::ok;
   }
+  const bool control_word = nibble == 0 && (carries_ip(b.subspan(std::min<std::size_t>(4, b.size()))) || !carries_ip(b));
+  if (control_word && b.size() < 4) return DecodeStatus::truncated;
+  next = ethernet_layer(control_word ? b.subspan(4) : b);
+  return DecodeStatus::ok;
 }
 
 }  // namespace
