@@ -217,9 +217,13 @@ Result<std::size_t> merge_from_json(const json& document, HostDirectory& into) {
   };
   if (!document.is_object() || !is("format", "portclass-profiles"))
     return make_error("not a portclass profile document (expected \"format\": \"portclass-profiles\")");
-  if (!is("version", kProfileDocumentVersion))
-    return make_error("unsupported profile document version (expected " + std::to_string(kProfileDocumentVersion) +
-                      "; version 1 documents carry SYN layouts instead of signatures: profile the capture again)");
+  if (!is("version", kProfileDocumentVersion)) {
+    const std::string expected = "(expected " + std::to_string(kProfileDocumentVersion) + ")";
+    if (is("version", 1))
+      return make_error("profile document version 1 " + expected +
+                        ": it holds SYN option layouts, not signatures; profile the capture again");
+    return make_error("unsupported profile document version " + expected);
+  }
   const auto hosts = document.find("hosts");
   if (hosts == document.end() || !hosts->is_object()) return make_error("$.hosts: expected an object");
   // Decode everything first: a bad host must leave `into` untouched.
