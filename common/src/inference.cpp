@@ -314,6 +314,14 @@ Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceO
                               std::to_string(o.unit_falls) + " steps -1 between successive source ports");
   for (std::size_t i = 0; i < std::min(o.signatures.size(), kSignatureSamples); ++i)
     result.evidence.push_back(detail::describe(o.signatures[i]));
+  // The link the MSS implies (p0f's [mtu] labels): a PPPoE line, a VPN or a
+  // tunnel in the path says where the host is, not what it runs.
+  if (options.signatures && !o.signatures.empty() && o.signatures.front().signature.mss) {
+    const auto& sig = o.signatures.front().signature;
+    const unsigned mtu = unsigned{*sig.mss} + (sig.ip_version == 6 ? 60u : 40u);
+    if (const std::string link = options.signatures->link_for_mss(*sig.mss, sig.ip_version); !link.empty())
+      result.evidence.push_back("MSS " + std::to_string(*sig.mss) + ": MTU " + std::to_string(mtu) + " (" + link + ")");
+  }
 
   for (const auto& seen : o.signatures) {
     SignatureSeen out{seen.syn_ack, *seen.key, seen.signature.to_p0f(), seen.count, {}, {}, {}, {}};

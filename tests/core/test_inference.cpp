@@ -126,3 +126,17 @@ TEST_CASE("ports clustered inside a default range are not a tuned range", "[infe
   CHECK(inf.best()->id == "windows-xp");
   CHECK(inf.best()->range.to_string() == "1025-5000");
 }
+
+TEST_CASE("the link an MSS implies is evidence in words, not in the score", "[inference]") {
+  SignatureDb db;
+  REQUIRE(db.load_text("[mtu]\nlabel = DSL\nsig = 1492\n", "test", false).ok());
+  HostProfile h = host({{32768, 60999}, 64, true});
+  h.add_signature_key(false, "4:64:0:1452:64240,7:mss,sok,ts,nop,ws:df,id+:0");
+  InferenceOptions with;
+  with.signatures = &db;
+  const auto inf = infer(h, OsProfileDb::builtin(), with);
+  INFO(inf.summary());
+  CHECK(inf.summary().find("MSS 1452: MTU 1492 (DSL)") != std::string::npos);
+  const auto without = infer(h, OsProfileDb::builtin());
+  CHECK(without.confidence() == Approx(inf.confidence()));
+}
