@@ -79,6 +79,27 @@ run_fuzz() {
   bash scripts/fuzz.sh --ci
 }
 
+# Each stage's wall time, printed as it ends and again at the end (CI's
+# budget is 90 minutes on two cores; the whole command should stay under 60).
+timings=()
+start_all=$SECONDS
 for stage in "${stages[@]}"; do
-  "run_$stage"
+  start=$SECONDS
+  # A subshell outside any || list, so that set -e still stops the stage at
+  # its first failing command.
+  set +e
+  ( set -e; "run_$stage" )
+  status=$?
+  set -e
+  took=$((SECONDS - start))
+  timings+=("$(printf '%-9s %4d min %02d s%s' "$stage" $((took / 60)) $((took % 60)) "$([ $status -eq 0 ] || echo '  FAILED')")")
+  printf '\n==== stage %s: %d min %02d s ====\n' "$stage" $((took / 60)) $((took % 60))
+  if [ $status -ne 0 ]; then
+    printf '%s\n' "${timings[@]}"
+    exit "$status"
+  fi
 done
+took=$((SECONDS - start_all))
+printf '\n==== stage times ====\n'
+printf '%s\n' "${timings[@]}"
+printf 'total     %4d min %02d s\n' $((took / 60)) $((took % 60))
