@@ -10,6 +10,7 @@
 
 #include "portclass/signature_db.hpp"
 #include "quoted_text.hpp"
+#include "text_fields.hpp"
 
 namespace portclass {
 namespace {
@@ -17,28 +18,9 @@ namespace {
 // p0f keeps at most this many options per layout (config.h MAX_TCP_OPT).
 constexpr std::size_t kMaxOptions = 24;
 
+using detail::decimal;
 using detail::quoted_text;
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  for (std::size_t start = 0;;) {
-    const std::size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
-
-// Decimal digits only, at most `max`.
-std::optional<std::uint32_t> number(std::string_view s, std::uint32_t max) {
-  if (s.empty() || s.size() > 6) return std::nullopt;
-  std::uint32_t v = 0;
-  for (char c : s)
-    if (c < '0' || c > '9') return std::nullopt;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  if (v > max) return std::nullopt;
-  return v;
-}
+using detail::split_fields;
 
 Error bad(std::string_view field, std::string_view value, std::string_view why) {
   return make_error(std::string(field) + " '" + quoted_text(value) + "' " + std::string(why));
@@ -60,11 +42,11 @@ std::optional<Error> parse_ttl(std::string_view s, SignaturePattern& p) {
     base = s.substr(0, s.size() - 1);
   } else if (const auto plus = s.find('+'); plus != std::string_view::npos) {
     base = s.substr(0, plus);
-    const auto add = number(s.substr(plus + 1), 255);
+    const auto add = decimal(s.substr(plus + 1), 255);
     if (!add) return bad("initial TTL", s, "has no distance after '+' (p0f's '?': find the initial TTL)");
     extra = *add;
   }
-  const auto ttl = number(base, 255);
+  const auto ttl = decimal(base, 255);
   if (!ttl || *ttl == 0) return bad("initial TTL", s, "is not 1-255");
   if (*ttl + extra > 255) return bad("initial TTL", s, "adds up to more than 255");
   p.initial_ttl = static_cast<std::uint8_t>(*ttl + extra);
@@ -78,20 +60,20 @@ std::optional<Error> parse_window(std::string_view s, SignaturePattern& p) {
     return std::nullopt;
   }
   if (s.starts_with('%')) {
-    const auto v = number(s.substr(1), 65535);
+    const auto v = decimal(s.substr(1), 65535);
     if (!v || *v < 2) return bad("window", s, "is not %2 to %65535");
     p.window_kind = W::modulo;
     p.window_value = *v;
     return std::nullopt;
   }
   if (s.starts_with("mss*") || s.starts_with("mtu*")) {
-    const auto v = number(s.substr(4), 1000);
+    const auto v = decimal(s.substr(4), 1000);
     if (!v || *v < 1) return bad("window", s, "multiplier is not 1-1000");
     p.window_kind = s[1] == 's' ? W::mss_multiple : W::mtu_multiple;
     p.window_value = *v;
     return std::nullopt;
   }
-  const auto v = number(s, 65535);
+  const auto v = decimal(s, 65535);
   if (!v) return bad("window", s, "is not 0-65535, *, %N, mss*N or mtu*N");
   p.window_kind = W::fixed;
   p.window_value = *v;
@@ -102,15 +84,15 @@ std::optional<Error> parse_window(std::string_view s, SignaturePattern& p) {
 std::optional<Error> parse_layout(std::string_view s, SignaturePattern& p) {
   if (s.empty()) return std::nullopt;
   static constexpr std::array<std::string_view, 6> kNames{"nop", "mss", "ws", "sok", "sack", "ts"};
-  const auto items = split(s, ',');
+  const auto items = split_fields(s, ',');
   if (items.size() > kMaxOptions) return bad("option layout", s, "has more than 24 options");
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string_view item = items[i];
     if (item.starts_with("eol+")) {
-      if (!number(item.substr(4), 255)) return bad("option", item, "has no padding length 0-255 after eol+");
+      if (!decimal(item.substr(4), 255)) return bad("option", item, "has no padding length 0-255 after eol+");
       if (i + 1 != items.size()) return bad("option layout", s, "goes on after eol (it must be last)");
     } else if (item.starts_with('?')) {
-      if (!number(item.substr(1), 255)) return bad("option", item, "is not ?0 to ?255");
+      if (!decimal(item.substr(1), 255)) return bad("option", item, "is not ?0 to ?255");
     } else if (std::find(kNames.begin(), kNames.end(), item) == kNames.end()) {
       return bad("option", item, "is unknown (eol+N, nop, mss, ws, sok, sack, ts, ?N)");
     }
@@ -121,7 +103,7 @@ std::optional<Error> parse_layout(std::string_view s, SignaturePattern& p) {
     if (item.starts_with("eol+") || item.starts_with('?')) {
       const std::size_t at = item[0] == '?' ? 1 : 4;
       p.layout += item.substr(0, at);
-      p.layout += std::to_string(*number(item.substr(at), 255));
+      p.layout += std::to_string(*decimal(item.substr(at), 255));
     } else {
       p.layout += item;
     }
@@ -144,7 +126,7 @@ std::optional<Error> parse_quirk_list(std::string_view s, SignaturePattern& p) {
 }  // namespace
 
 Result<SignaturePattern> SignaturePattern::parse(std::string_view text) {
-  const auto fields = split(text, ':');
+  const auto fields = split_fields(text, ':');
   if (fields.size() != 8)
     return make_error("signature '" + quoted_text(text) + "' has " + std::to_string(fields.size()) +
                       " fields, not 8 (ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass)");
@@ -154,21 +136,21 @@ Result<SignaturePattern> SignaturePattern::parse(std::string_view text) {
   p.ip_version = *version;
   if (auto e = parse_ttl(fields[1], p)) return *e;
 
-  const auto olen = number(fields[2], 255);
+  const auto olen = decimal(fields[2], 255);
   if (!olen) return bad("IP options length", fields[2], "is not 0-255");
   p.ip_options_length = static_cast<std::uint8_t>(*olen);
 
   if (fields[3] != "*") {
-    const auto mss = number(fields[3], 65535);
+    const auto mss = decimal(fields[3], 65535);
     if (!mss) return bad("MSS", fields[3], "is not 0-65535 or *");
     p.mss = static_cast<std::uint16_t>(*mss);
   }
 
-  const auto window = split(fields[4], ',');
+  const auto window = split_fields(fields[4], ',');
   if (window.size() != 2) return bad("window and scale", fields[4], "is not 'wsize,scale'");
   if (auto e = parse_window(window[0], p)) return *e;
   if (window[1] != "*") {
-    const auto scale = number(window[1], 255);
+    const auto scale = decimal(window[1], 255);
     if (!scale) return bad("window scale", window[1], "is not 0-255 or *");
     p.window_scale = static_cast<std::uint8_t>(*scale);
   }

@@ -7,8 +7,15 @@
 #include <charconv>
 #include <vector>
 
+#include "quoted_text.hpp"
+#include "text_fields.hpp"
+
 namespace portclass {
 namespace {
+
+using detail::decimal;
+using detail::quoted_text;
+using detail::split_fields;
 
 // p0f's names, in the order p0f prints them (fp_tcp.c's dump_sig); the bit
 // of each is its index, as in the Quirk enum.
@@ -25,32 +32,6 @@ constexpr unsigned kMinTcp4 = 40;
 constexpr unsigned kMinTcp6 = 60;
 
 // Text quoted in an error message stays on one printable line.
-std::string printable(std::string_view s) {
-  std::string out;
-  for (char c : s.substr(0, 64)) out += (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) ? c : '?';
-  if (s.size() > 64) out += "...";
-  return out;
-}
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  for (std::size_t start = 0;;) {
-    const std::size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
-
-// A decimal number in [0, max], digits only (no sign, no spaces).
-std::optional<unsigned> number(std::string_view s, unsigned max) {
-  unsigned v = 0;
-  if (s.empty() || s.size() > 10 || s.front() == '+' || s.front() == '-') return std::nullopt;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size() || v > max) return std::nullopt;
-  return v;
-}
-
 // One olayout item; "" when it is not one. Its size in bytes on the wire
 // when that follows from the name (options of the standard length), for
 // p0f's "MTU = MSS + actual header size" window test.
@@ -68,11 +49,11 @@ std::optional<LayoutItem> layout_item(std::string_view item) {
   // A SACK block list has no fixed size; the smallest one is 10 bytes.
   if (item == "sack") return LayoutItem{"?5", 10};
   if (item.starts_with("eol+")) {
-    if (auto pad = number(item.substr(4), 39)) return LayoutItem{"E", 1 + *pad, true};
+    if (auto pad = decimal(item.substr(4), 39)) return LayoutItem{"E", 1 + *pad, true};
     return std::nullopt;
   }
   // An unknown option has at least a kind and a length byte.
-  if (item.starts_with("?") && number(item.substr(1), 255)) return LayoutItem{"", 2};
+  if (item.starts_with("?") && decimal(item.substr(1), 255)) return LayoutItem{"", 2};
   return std::nullopt;
 }
 
@@ -80,7 +61,7 @@ std::optional<LayoutItem> layout_item(std::string_view item) {
 unsigned tcp_header_length(std::string_view layout) {
   if (layout.empty()) return 20;
   unsigned bytes = 0;
-  for (std::string_view item : split(layout, ','))
+  for (std::string_view item : split_fields(layout, ','))
     if (auto it = layout_item(item)) bytes += it->bytes;
   return 20 + (bytes + 3) / 4 * 4;
 }
@@ -128,7 +109,7 @@ void append_tail(std::string& out, const TcpSignature& s, std::string_view windo
 }
 
 Error key_error(std::string_view key, const std::string& what) {
-  return make_error("signature '" + printable(key) + "': " + what);
+  return make_error("signature '" + quoted_text(key) + "': " + what);
 }
 
 }  // namespace
@@ -146,12 +127,12 @@ std::string quirks_to_string(std::uint32_t quirks) {
 Result<std::uint32_t> parse_quirks(std::string_view text) {
   std::uint32_t quirks = 0;
   if (text.empty()) return quirks;
-  for (std::string_view name : split(text, ',')) {
+  for (std::string_view name : split_fields(text, ',')) {
     std::size_t i = 0;
     while (i < kQuirkNames.size() && kQuirkNames[i] != name) ++i;
     if (i == kQuirkNames.size())
-      return make_error(name.empty() ? "empty quirk in '" + printable(text) + "'"
-                                     : "unknown quirk '" + printable(name) + "'");
+      return make_error(name.empty() ? "empty quirk in '" + quoted_text(text) + "'"
+                                     : "unknown quirk '" + quoted_text(name) + "'");
     quirks |= 1u << i;
   }
   return quirks;
@@ -188,7 +169,7 @@ std::string TcpSignature::to_p0f() const {
 std::string TcpSignature::letters() const {
   std::string out;
   if (layout.empty()) return out;
-  for (std::string_view item : split(layout, ',')) {
+  for (std::string_view item : split_fields(layout, ',')) {
     if (!out.empty()) out += ',';
     const auto it = layout_item(item);
     if (it && !it->letter.empty())
@@ -201,34 +182,34 @@ std::string TcpSignature::letters() const {
 
 Result<TcpSignature> parse_signature_key(std::string_view key, bool syn_ack) {
   // ver:ittl:olen:mss:wsize,scale:olayout:quirks:pclass
-  const std::vector<std::string_view> f = split(key, ':');
+  const std::vector<std::string_view> f = split_fields(key, ':');
   if (f.size() != 8) return key_error(key, "expected 8 fields separated by ':', got " + std::to_string(f.size()));
   TcpSignature s;
   s.syn_ack = syn_ack;
   if (f[0] != "4" && f[0] != "6") return key_error(key, "IP version must be 4 or 6");
   s.ip_version = f[0] == "4" ? 4 : 6;
-  const auto ttl = number(f[1], 255);
+  const auto ttl = decimal(f[1], 255);
   if (!ttl || *ttl == 0) return key_error(key, "initial TTL must be a number 1-255");
   s.ttl = static_cast<std::uint8_t>(*ttl);
-  const auto olen = number(f[2], s.ip_version == 4 ? 40 : 0);
+  const auto olen = decimal(f[2], s.ip_version == 4 ? 40 : 0);
   if (!olen) return key_error(key, s.ip_version == 4 ? "IP options length must be 0-40" : "IPv6 options length must be 0");
   s.ip_options_length = static_cast<std::uint8_t>(*olen);
-  const auto mss = number(f[3], 65535);
+  const auto mss = decimal(f[3], 65535);
   if (!mss) return key_error(key, "MSS must be a number 0-65535");
   const std::size_t comma = f[4].find(',');
   if (comma == std::string_view::npos) return key_error(key, "window field must be 'size,scale'");
-  const auto window = number(f[4].substr(0, comma), 65535);
-  const auto scale = number(f[4].substr(comma + 1), 255);
+  const auto window = decimal(f[4].substr(0, comma), 65535);
+  const auto scale = decimal(f[4].substr(comma + 1), 255);
   if (!window) return key_error(key, "window size must be a number 0-65535");
   if (!scale) return key_error(key, "window scale must be a number 0-255");
   s.window = static_cast<std::uint16_t>(*window);
 
   bool has_mss = false, has_ws = false;
   if (!f[5].empty()) {
-    const auto items = split(f[5], ',');
+    const auto items = split_fields(f[5], ',');
     for (std::size_t i = 0; i < items.size(); ++i) {
       const auto it = layout_item(items[i]);
-      if (!it) return key_error(key, "unknown option '" + printable(items[i]) + "' in the layout");
+      if (!it) return key_error(key, "unknown option '" + quoted_text(items[i]) + "' in the layout");
       if (it->last && i + 1 != items.size()) return key_error(key, "options after eol+N in the layout");
       has_mss = has_mss || items[i] == "mss";
       has_ws = has_ws || items[i] == "ws";
