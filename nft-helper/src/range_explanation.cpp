@@ -44,7 +44,10 @@ json explain_ranges(const ProfileImport& imported) {
   return {{"format", "portclass-nft-ranges"},
           {"version", 1},
           {"thresholds",
-           {{"high_confidence", kHighConfidence}, {"tuned_min_ports", kTunedMinPorts}, {"tuned_min_block", kTunedMinBlock}}},
+           {{"high_confidence", kHighConfidence},
+            {"tuned_min_ports", kTunedMinPorts},
+            {"tuned_min_block", kTunedMinBlock},
+            {"stray_share", kStrayShare}}},
           {"hosts", std::move(hosts)},
           {"subnets", std::move(subnets)},
           {"notes", imported.notes}};

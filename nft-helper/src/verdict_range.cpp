@@ -10,6 +10,7 @@ namespace {
 
 // Probabilities are read back from JSON text: allow for rounding.
 constexpr double kSlack = 1e-9;
+const PortSet kSystemPorts{{0, 1023}};
 
 std::string percent(double p) {
   char buffer[16];
@@ -106,8 +107,21 @@ RangeChoice choose_range(const HostVerdict& v, const PortSet& seen, std::uint32_
   RangeChoice out;
   out.rule = alone ? RangeRule::single : RangeRule::covering;
   out.label = one_range ? labels.front() : "mixed";
+  out.why = header(v) + ": " + parts;
+
+  // Rule 4: ports the verdict's ranges do not hold. A few are strays (a
+  // bind() to a chosen port); more say the range reaches beyond them, as a
+  // tuned span would. System ports are always chosen, never allocated.
+  const PortSet outside = seen.difference(ports).difference(kSystemPorts);
+  if (!outside.empty() && outside.size() > kStrayShare * seen.size()) {
+    const PortSet block = widen_tuned_span(outside, outside.size());
+    out.why += "; " + std::to_string(outside.size()) + " of " + std::to_string(seen.size()) +
+               " client ports seen lie outside, widened to " + block.to_string();
+    ports = ports.union_with(block);
+    out.label = "widened";
+  }
   out.ports = ports.union_with(seen);
-  out.why = header(v) + ": " + parts + " -> " + out.ports.to_string();
+  out.why += " -> " + out.ports.to_string();
   if (!ports.contains(seen)) out.why += " (with the client ports seen outside it)";
   return out;
 }

@@ -30,7 +30,7 @@ HostProfile client(const std::vector<Port>& ports, std::uint8_t ttl = 64) {
   HostProfile p;
   Timestamp t = 0;
   for (Port port : ports) {
-    p.add_packet(ttl);
+    p.add_packet(Transport::tcp, ttl);
     p.add_client_port(Transport::tcp, port, t += 1000, true);
   }
   return p;
@@ -188,7 +188,7 @@ TEST_CASE("widen_tuned_span: aligned blocks of at least 16384 ports", "[verdict-
 }
 
 TEST_CASE("every client port the host was seen using is in its range", "[verdict-range]") {
-  HostProfile host = client(run(40000, 20, 6));
+  HostProfile host = client(run(33000, 100, 200));  // 3 strays among 103 ports
   host.add_client_port(Transport::tcp, 61500, 99'000, true);  // above Linux's range
   host.add_client_port(Transport::udp, 1500, 99'500, true);   // a low UDP port
   host.add_dns_query(5353, 99'900);                          // a DNS query from a fixed port
@@ -201,15 +201,42 @@ TEST_CASE("every client port the host was seen using is in its range", "[verdict
   CHECK(h.choice.ports.contains(1500));
   CHECK(h.choice.ports.contains(5353));
   CHECK(h.choice.ports == P("1500,5353,32768-60999,61500"));
+  CHECK(h.choice.label == "linux");
+}
+
+TEST_CASE("many ports outside the verdict's range widen it", "[verdict-range]") {
+  SECTION("a Linux stack drawing from 49152-65535 (the lab's macOS): the top is held") {
+    // 40 ports across 49152-65535, a quarter of them above Linux's 60999.
+    const HostRange h = imported(document(
+        client(run(49200, 40, 409)), verdict("identified", 0.95, {candidate("linux", 0.92, "32768-60999")})));
+    CHECK(h.choice.rule == RangeRule::single);
+    CHECK(h.choice.label == "widened");
+    CHECK(h.choice.ports.contains(P("49152-65535")));
+    CHECK(h.choice.ports == P("32768-65535"));
+  }
+  SECTION("the one port seen lies outside: its block is added") {
+    const HostRange h = imported(document(
+        client({14330}, 128), verdict("identified", 0.99, {candidate("windows", 0.99, "49152-65535")})));
+    CHECK(h.choice.ports == P("1024-16383,49152-65535"));
+  }
+  SECTION("client ports below 1024 are bound on purpose: added, never widened") {
+    HostProfile host = client(run(33000, 20, 200));
+    for (Port p : {109, 248, 512, 1023}) host.add_client_port(Transport::tcp, p, 99'000 + p, true);
+    const HostRange h =
+        imported(document(host, verdict("identified", 0.95, {candidate("linux", 0.95, "32768-60999")})));
+    CHECK(h.choice.ports == P("109,248,512,1023,32768-60999"));
+    CHECK(h.choice.label == "linux");
+  }
 }
 
 TEST_CASE("the stored verdict is used, so the ruleset agrees with `portclass profile`", "[verdict-range]") {
-  // Ports and TTL that inference would call Linux; the document says macOS.
-  const HostProfile host = client(run(33000, 40, 600));
+  // Ports and TTL that inference would call macOS or Linux; the document says FreeBSD.
+  const HostProfile host = client(run(49300, 40, 400));
   const HostRange stored = imported(
-      document(host, verdict("identified", 0.99, {candidate("macos", 0.99, "49152-65535")})));
+      document(host, verdict("identified", 0.99, {candidate("freebsd", 0.99, "10000-65535")})));
   CHECK(stored.verdict.stored);
-  CHECK(stored.choice.ports == P("49152-65535").union_with(stored.seen));
+  CHECK(stored.choice.ports == P("10000-65535"));
+  CHECK(stored.choice.why.find("(stored verdict)") != std::string::npos);
 
   SECTION("a bare profile document is inferred here, and a note says so") {
     auto r = import_profiles(document(host, nullptr), OsProfileDb::builtin(), {});
@@ -266,9 +293,9 @@ TEST_CASE("a bad stored verdict is refused with its JSON path, in one line", "[v
   CHECK(error_of(not_object).find("$.analysis: expected an object") != std::string::npos);
 }
 
-TEST_CASE("servers get no return rule; a host seen opening connections does", "[verdict-range]") {
+TEST_CASE("servers get no return rule, a host seen opening connections does", "[verdict-range]") {
   HostProfile server;
-  server.add_packet(64);
+  server.add_packet(Transport::tcp, 64);
   server.add_server_port(Transport::tcp, 445);
   server.add_client_port(Transport::tcp, 50000, 1000, false);  // a guess from a mid-connection packet
   CHECK_FALSE(imported(document(server, nullptr)).client);
@@ -280,11 +307,11 @@ TEST_CASE("servers get no return rule; a host seen opening connections does", "[
   CHECK(h.choice.ports.contains(P("50000,50010")));
 }
 
-TEST_CASE("--explain-ranges JSON: one entry per host, servers with no range", "[verdict-range]") {
+TEST_CASE("explain-ranges JSON: one entry per host, servers with no range", "[verdict-range]") {
   HostDirectory dir(PortKnowledge::builtin());
   dir.merge(IpAddress::parse("10.0.0.5").value(), client(run(49700, 20), 128));
   HostProfile server;
-  server.add_packet(64);
+  server.add_packet(Transport::tcp, 64);
   server.add_server_port(Transport::tcp, 443);
   dir.merge(IpAddress::parse("192.0.2.1").value(), server);
   json doc = to_json(dir);
@@ -345,8 +372,12 @@ TEST_CASE("whatever the verdict, the range holds the ports seen and single range
     if (c.rule == RangeRule::unknown) REQUIRE(c.ports.contains(kAnyClientPort));
     if (c.rule == RangeRule::single) {
       REQUIRE(v.candidates.front().probability >= kHighConfidence - 1e-9);
-      if (!v.candidates.front().tuned) REQUIRE(c.ports == v.candidates.front().range.union_with(seen));
+      const PortSet own = v.candidates.front().range.union_with(seen);
+      if (!v.candidates.front().tuned && c.label != "widened") REQUIRE(c.ports == own);
+      if (!v.candidates.front().tuned) REQUIRE(c.ports.contains(own));
     }
+    // Ports seen beyond strays are widened, never kept as a sample.
+    if (c.label == "widened") REQUIRE(c.ports.size() >= kTunedMinBlock - 1024);
     // Every covering candidate's default range is in.
     double held = 0;
     for (const VerdictCandidate& cand : v.candidates) {

@@ -5,7 +5,8 @@
 //
 // Document (keys always present, hosts by address):
 //   {"format": "portclass-nft-ranges", "version": 1,
-//    "thresholds": {"high_confidence": 0.9, "tuned_min_ports": 32, "tuned_min_block": 16384},
+//    "thresholds": {"high_confidence": 0.9, "tuned_min_ports": 32, "tuned_min_block": 16384,
+//                   "stray_share": 0.05},
 //    "hosts": [{"address": "10.0.0.5", "client": true,
 //               "subnet": "10.0.0.5/32"          (the --profile-subnet it joined, or its own /32, /128),
 //               "range": "49152-65535"           (null for a server),

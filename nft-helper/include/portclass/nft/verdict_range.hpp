@@ -25,7 +25,12 @@
 //     - a tuned span with fewer ports says only that the default range is
 //       wrong: it contributes nothing when the other contributions already
 //       hold its span, otherwise the host's range is unknown (rule 1).
-//  4. Every port in `seen` (the client ports the host was seen using) is
+//  4. Client ports seen (`seen`) outside what rules 2-3 gave: when more
+//     than kStrayShare of them lie outside (system ports below 1024 aside:
+//     those are bound on purpose, never allocated), the verdict's ranges are
+//     contradicted rather than dented by strays, and the outside ports are
+//     widened like a tuned span (whatever their number: the host uses them).
+//  5. Every port in `seen` (the client ports the host was seen using) is
 //     added, whatever the rules above gave.
 // The result is never empty, and always contains `seen`.
 #pragma once
@@ -45,6 +50,9 @@ inline constexpr double kHighConfidence = 0.9;
 inline constexpr std::uint32_t kTunedMinPorts = 32;
 // Smallest block a tuned span is rounded out to (a power of two).
 inline constexpr std::uint32_t kTunedMinBlock = 16384;
+// Share of the client ports seen that may lie outside the verdict's ranges
+// as strays; more, and the range is widened to hold them (rule 4).
+inline constexpr double kStrayShare = 0.05;
 // The range of a host whose stack or range cannot be told.
 inline const PortSet kAnyClientPort{{1024, 65535}};
 
@@ -75,7 +83,7 @@ std::string_view to_string(RangeRule r) noexcept;  // "single", "covering", "unk
 struct RangeChoice {
   PortSet ports;
   RangeRule rule = RangeRule::unknown;
-  std::string label;  // names the nft set: a profile id, "tuned", "mixed" or "unidentified"
+  std::string label;  // names the nft set: a profile id, "tuned", "mixed", "widened" or "unidentified"
   std::string why;    // one line, for notes
 };
 
