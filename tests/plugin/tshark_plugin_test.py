@@ -519,6 +519,19 @@ def test_preferences(ts, f, captures):
     bad_toml = ts.scratch / "bad.toml"
     bad_toml.write_text("[[profile]]\nid = 'x'\nranges = ['70000-80000']\n")
     bad_toml.chmod(0o644)
+    bad_sigs = ts.scratch / "bad.fp"
+    bad_sigs.write_text("[tcp:request]\nlabel = s:unix:Mine:1\nsource = nowhere\nsig = 4:64:0:*:mss*44\n")
+    bad_sigs.chmod(0o644)
+    # A signature file of the user's: its label names the lab's Linux SYN
+    # (scale 10 from Linux 6.x) and the match field shows it.
+    good_sigs = ts.scratch / "mine.fp"
+    good_sigs.write_text("[tcp:request]\nlabel = s:unix:Linux:lab kernel\nsource = samples/lab/captures/linux.pcap\n"
+                         "sig = *:64:0:*:mss*44,10:mss,sok,ts,nop,ws:df,id+:0\n")
+    good_sigs.chmod(0o644)
+    rows = ts.fields(linux, ["portclass.signature.match"], "-o", f"portclass.signature_file:{good_sigs}",
+                     "-o", "portclass.p0f_db:none", "-Y", "ip && tcp.flags.syn == 1 && tcp.flags.ack == 0")
+    f.check(rows and all(str(good_sigs) in r["portclass.signature.match"] and "lab kernel" in r["portclass.signature.match"]
+                         for r in rows), f"user signature file: matches {sorted({r['portclass.signature.match'] for r in rows})}")
     invalid = [
         ("portclass.subnets:10.77.1.2/24 os=windows", "portclass.subnets", "host bits"),
         ("portclass.subnets:10.77.1.0/24 os=plan9", "portclass.subnets", "plan9"),
@@ -528,6 +541,8 @@ def test_preferences(ts, f, captures):
         ("portclass.infer:maybe", "portclass.infer", "maybe"),
         ("portclass.profile_file:/nonexistent/profiles.toml", "portclass.profile_file", "/nonexistent"),
         (f"portclass.profile_file:{bad_toml}", "portclass.profile_file", "bad.toml"),
+        (f"portclass.signature_file:{bad_sigs}", "portclass.signature_file", "bad.fp:4"),
+        ("portclass.p0f_db:/nonexistent/p0f.fp", "portclass.p0f_db", "/nonexistent"),
     ]
     for pref, name, word in invalid:
         args = ["-2", "-r", linux, "-o", pref, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,"]
