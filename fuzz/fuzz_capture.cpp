@@ -10,8 +10,8 @@
 //  - open() refuses only with a message naming the file;
 //  - the counters add up: packets = tcp_udp + truncated + malformed + other,
 //    and on_packet ran once per tcp_udp packet;
-//  - every delivered packet is well formed: a SYN option layout only on a
-//    SYN without ACK, and then letters separated by single commas;
+//  - every delivered packet is well formed: a signature only on a TCP SYN
+//    or SYN+ACK, and one whose key reads back;
 //  - the resulting profiles survive the JSON round trip (what `portclass
 //    profile --json` writes, `--merge` reads back to the same JSON);
 //  - inference and findings on every host are well formed (fuzz_support.hpp).
@@ -28,23 +28,6 @@
 namespace {
 
 using namespace portclass;
-
-// "M,S,T,N,W", "?253": items of a letter or '?'+digits, single commas.
-bool well_formed_layout(std::string_view s) {
-  if (s.empty()) return true;
-  bool item_start = true;
-  for (char c : s) {
-    if (c == ',') {
-      if (item_start) return false;
-      item_start = true;
-      continue;
-    }
-    const bool ok = item_start ? (c >= 'A' && c <= 'Z') || c == '?' : c >= '0' && c <= '9';
-    if (!ok) return false;
-    item_start = false;
-  }
-  return !item_start;
-}
 
 class MemFile {
  public:
@@ -83,9 +66,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ++delivered;
     FUZZ_CHECK(p.transport == Transport::tcp || p.transport == Transport::udp, "TCP or UDP");
     FUZZ_CHECK(p.src.family() == p.dst.family(), "both addresses of one IP version");
-    if (!p.syn_options.empty())
-      FUZZ_CHECK(p.transport == Transport::tcp && p.tcp.syn && !p.tcp.ack, "option layouts only of SYNs");
-    FUZZ_CHECK(well_formed_layout(p.syn_options), "an option layout is letters and single commas");
+    if (p.signature) {
+      FUZZ_CHECK(p.transport == Transport::tcp && p.tcp.syn, "signatures only of SYNs and SYN+ACKs");
+      FUZZ_CHECK(parse_signature_key(p.signature->key(), p.signature->syn_ack).ok(), "a signature's key reads back");
+    }
     dir.observe(p);
   });
   if (!counters) {

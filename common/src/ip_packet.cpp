@@ -189,14 +189,15 @@ TcpOptions parse_tcp_options(std::span<const std::uint8_t> o) {
         break;
       case 2:
         add_item(out.layout, "mss");
-        if (left < 3) { aborted = true; break; }
+        // Cut short: named in the layout, so present, with p0f's value 0 (or an earlier option's).
+        if (left < 3) { out.mss = out.mss.value_or(0); aborted = true; break; }
         if (o[i] != 4) out.quirks |= quirk_bad;
         out.mss = be16(&o[i + 1]);
         i += 3;
         break;
       case 3:
         add_item(out.layout, "ws");
-        if (left < 2) { aborted = true; break; }
+        if (left < 2) { out.window_scale = out.window_scale.value_or(0); aborted = true; break; }
         if (o[i] != 3) out.quirks |= quirk_bad;
         out.window_scale = o[i + 1];
         if (o[i + 1] > 14) out.quirks |= quirk_exws;

@@ -223,6 +223,10 @@ TEST_CASE("the option walk follows p0f's", "[ip][signature]") {
   CHECK(t.ts_value == 1u);
   CHECK(t.ts_echo == 0u);
   CHECK_FALSE(parse_tcp_options({}).mss);
+  // Named in the layout but cut short: present, 0 as p0f prints it.
+  CHECK(parse_tcp_options(Bytes{2, 4, 5}).mss == 0);
+  CHECK(parse_tcp_options(Bytes{1, 3, 3}).window_scale == 0);
+  CHECK(parse_tcp_options(Bytes{2, 4, 5, 0xb4, 2, 4}).mss == 1460);
 }
 
 TEST_CASE("IPv4 lengths: padding dropped, cuts truncated, contradictions malformed", "[ip]") {

@@ -46,10 +46,12 @@ DecodeStatus PacketDecoder::decode(int dlt, const std::uint8_t* data, std::size_
   out = PacketFacts{};
   out.when = when;
   encapsulations_ = 0;
+  layers_ = 0;
   if (!detail::is_supported_dlt(dlt)) return DecodeStatus::unsupported_link;
   detail::Layer layer{detail::Kind::link, static_cast<std::uint16_t>(dlt), detail::Bytes(data, caplen)};
   int ip_headers = 0;
   for (int step = 0; step < kMaxLayers; ++step) {
+    layers_ = step + 1;
     if (layer.kind != detail::Kind::ip) {
       detail::Layer next;
       if (const DecodeStatus s = detail::next_layer(layer, next); s != DecodeStatus::ok) return s;

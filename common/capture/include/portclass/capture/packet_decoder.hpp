@@ -58,12 +58,16 @@ class PacketDecoder {
   // the next call.
   DecodeStatus decode(int dlt, const std::uint8_t* data, std::size_t caplen, Timestamp when, PacketFacts& out);
 
-  // IP headers around the last packet decoded (0: not tunnelled).
+  // Of the last packet decoded: the IP headers around the observed one (0:
+  // not tunnelled), and the headers read before the verdict (link, tags,
+  // labels, IP, tunnels; at most kMaxLayers).
   int encapsulations() const noexcept { return encapsulations_; }
+  int layers() const noexcept { return layers_; }
 
  private:
   TcpSignature signature_;
   int encapsulations_ = 0;
+  int layers_ = 0;
 };
 
 }  // namespace portclass::capture
