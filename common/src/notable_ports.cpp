@@ -12,7 +12,7 @@ namespace {
 using namespace toml_fields;
 
 Result<NotablePortUse> read_use(const toml::table& t, const std::string& at) {
-  if (auto k = only_known_keys(t, {"ports", "transports", "name", "kind", "description", "source"}, at); !k)
+  if (auto k = only_known_keys(t, {"ports", "transports", "name", "kind", "description", "source", "confidence"}, at); !k)
     return k.error();
   NotablePortUse use;
   auto ports = string_field(t, "ports", at);
@@ -39,6 +39,13 @@ Result<NotablePortUse> read_use(const toml::table& t, const std::string& at) {
   }
   if (use.kind != "server-range" && use.kind != "client-range" && use.kind != "service")
     return make_error(at + "kind '" + use.kind + "' is not server-range, client-range or service");
+  if (use.source.empty()) return make_error(at + "source is empty: every use names where it comes from");
+  if (t.contains("confidence")) {
+    auto confidence = string_field(t, "confidence", at);
+    if (!confidence) return confidence.error();
+    if (*confidence != "weak") return make_error(at + "confidence '" + *confidence + "' is not weak");
+    use.weak = true;
+  }
   return use;
 }
 

@@ -147,6 +147,65 @@ TEST_CASE("notable uses explain ports the registry does not", "[notable]") {
                   .ok());
 }
 
+TEST_CASE("notable uses: at least 100, every one with a source, the cases explainer pages name", "[notable]") {
+  const auto& db = NotablePortDb::builtin();
+  CHECK(db.uses().size() >= 100);
+  for (const auto& u : db.uses()) {
+    INFO(u.name);
+    CHECK_FALSE(u.source.empty());
+    CHECK_FALSE(u.description.empty());
+  }
+  const auto find = [&](Port p, std::string_view needle) -> const NotablePortUse* {
+    for (const auto* u : db.matching(p))
+      if (u->name.find(needle) != std::string::npos) return u;
+    return nullptr;
+  };
+  const auto* netlify = find(60248, "Netlify");
+  REQUIRE(netlify != nullptr);
+  CHECK(netlify->weak);  // third-party explainer pages only
+  CHECK(netlify->tcp);
+  const auto* xsan = find(60714, "Xsan");
+  REQUIRE(xsan != nullptr);
+  CHECK(xsan->ports.contains(49152));
+  CHECK(xsan->ports.contains(65535));
+  CHECK(xsan->source.find("HT202944") != std::string::npos);
+  CHECK(xsan->kind == "client-range");  // must not make every dynamic port look like a server
+  for (const auto& [port, needle] : std::vector<std::pair<Port, std::string_view>>{
+           {3000, "Rails"}, {5173, "Vite"}, {8888, "Jupyter"}, {2375, "Docker"}, {6443, "Kubernetes API"},
+           {10250, "kubelet"}, {2380, "etcd"}, {31000, "NodePort"}, {5060, "SIP"}, {15000, "Asterisk"},
+           {20000, "Cisco RTP"}, {27020, "Steam"}, {25565, "Minecraft"}, {3074, "Xbox"}, {1194, "OpenVPN"},
+           {5432, "PostgreSQL"}, {6379, "Redis"}, {27017, "MongoDB"}, {9200, "Elasticsearch"}}) {
+    INFO(port << " " << needle);
+    CHECK(find(port, needle) != nullptr);
+  }
+}
+
+TEST_CASE("notable-ports loader refuses hostile files with file, entry and key named", "[notable]") {
+  const std::string good = "ports=\"1\"\nname=\"n\"\nkind=\"service\"\ndescription=\"d\"\n";
+  struct Case {
+    std::string text, expect;
+  };
+  const std::vector<Case> cases = {
+      {"[[use]]\n" + good, "source"},
+      {"[[use]]\n" + good + "source=\"\"\n", "source is empty"},
+      {"[[use]]\n" + good + "source=\"s\"\nconfidence=\"sure\"\n", "confidence 'sure'"},
+      {"[[use]]\n" + good + "source=\"s\"\nconfidence=3\n", "confidence"},
+      {"[[use]]\n" + good + "source=\"s\"\nconfidnce=\"weak\"\n", "confidnce"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto db = NotablePortDb::parse_toml(c.text, "bad.toml");
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.error().message.find(c.expect) != std::string::npos);
+    CHECK(db.error().message.find("bad.toml") != std::string::npos);
+    CHECK(db.error().message.find("use #1") != std::string::npos);
+    CHECK(db.error().message.find('\n') == std::string::npos);
+  }
+  auto weak = NotablePortDb::parse_toml("[[use]]\n" + good + "source=\"s\"\nconfidence=\"weak\"\n", "ok.toml");
+  REQUIRE(weak.ok());
+  CHECK(weak.value().uses().at(0).weak);
+}
+
 TEST_CASE("port knowledge ranks service ports above ephemeral ones", "[knowledge]") {
   const auto& k = PortKnowledge::builtin();
   CHECK(k.server_likeness(443, Transport::tcp) > k.server_likeness(50000, Transport::tcp));

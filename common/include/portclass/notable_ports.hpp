@@ -9,7 +9,13 @@
 //   name        = "Kubernetes NodePort"
 //   kind        = "server-range"     # server-range | client-range | service
 //   description = "..."
-//   source      = "..."
+//   source      = "..."             # required: documentation page, RFC, README, vendor KB
+//   confidence  = "weak"             # optional: a single, third-party or community source
+//
+// kind: server-range / service mark ports a server listens on; client-range
+// marks ports drawn one at a time from a range (ephemeral-like: client ports,
+// RTP media, Windows RPC, Xsan), which say nothing about the server side.
+// A bad file is refused with one line naming the file, the entry and the key.
 #pragma once
 
 #include <string>
@@ -29,6 +35,7 @@ struct NotablePortUse {
   std::string kind;
   std::string description;
   std::string source;
+  bool weak = false;  // confidence = "weak": single or third-party source
 };
 
 class NotablePortDb {
