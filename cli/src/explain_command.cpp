@@ -15,6 +15,8 @@ CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
       ->required();
   cmd->add_flag("--json", options.json, "Print JSON for scripts instead of text");
   cmd->add_flag("--no-sockets", options.no_sockets, "Do not look at this host's sockets");
+  cmd->add_option("--nmap-services", options.nmap_services,
+                  "nmap's port frequency table (default /usr/share/nmap/nmap-services; missing: said so, not an error)");
   cmd->add_option("--os-profiles", options.os_profiles,
                   "TOML file of OS profiles that add to or override the built-in ones");
   cmd->footer(
@@ -29,6 +31,7 @@ int run_explain(const ExplainOptions& options, std::ostream& out) {
   if (!argument) throw UsageError(argument.error().message);
   const auto knowledge = load_knowledge(options.os_profiles);
   ExplainReport report = build_explain_report(*argument, *knowledge);
+  attach_nmap(report, options.nmap_services.empty() ? kNmapServicesPath : options.nmap_services);
 
   if (!options.no_sockets) {
     auto table = read_socket_table();

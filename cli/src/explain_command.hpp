@@ -14,6 +14,7 @@ struct ExplainOptions {
   bool json = false;
   bool no_sockets = false;
   std::string os_profiles;
+  std::string nmap_services;  // empty: kNmapServicesPath
 };
 
 CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options);

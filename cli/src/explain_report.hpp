@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What `portclass explain` says about one port: IANA category, registered
 // service names, which OS default ephemeral ranges contain it, notable
-// unofficial uses, and the sockets using it on this host. Built from library
-// data plus a socket table; rendered as text for people or JSON for scripts.
+// unofficial uses with their sources, how often nmap finds it open (nmap's
+// frequency table, read at run time when installed; its absence is reported,
+// never an error), the commands that show who holds it on Linux, macOS and
+// Windows, and the sockets using it on this host. Built from library data
+// plus a socket table; rendered as text for people or JSON for scripts.
 #pragma once
 
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +30,40 @@ struct SocketUse {
   std::vector<SocketOwner> owners;
 };
 
+// nmap's port frequency table (nmap-services: "name port/proto frequency
+// [# comment]"), TCP and UDP lines only. Malformed lines are counted in
+// `skipped`, never fatal.
+struct NmapServiceEntry {
+  std::string name;
+  Port port = 0;
+  Transport transport = Transport::tcp;
+  double frequency = 0.0;  // fraction of scanned hosts with it open, 0..1
+  std::string comment;
+};
+struct NmapServices {
+  std::vector<NmapServiceEntry> entries;
+  std::size_t skipped = 0;
+};
+inline constexpr const char* kNmapServicesPath = "/usr/share/nmap/nmap-services";
+NmapServices parse_nmap_services(std::string_view text);
+
+// One port's line of the table, with its rank among that transport's ports
+// (1 = most often open; ties share a rank).
+struct NmapFrequency {
+  NmapServiceEntry entry;
+  std::size_t rank = 0;
+  std::size_t ranked = 0;  // ports of that transport in the table
+};
+
+// A command that shows who holds the port on one OS, port filled in.
+struct HolderCommand {
+  std::string os;       // linux | macos | windows
+  std::string shell;    // sh | cmd | powershell
+  std::string command;
+  std::string shows;
+};
+std::vector<HolderCommand> holder_commands(Port port, const std::vector<Transport>& transports);
+
 struct ExplainReport {
   Port port = 0;
   std::vector<Transport> transports;  // the one asked for, or both
@@ -34,6 +72,11 @@ struct ExplainReport {
   std::vector<const OsProfile*> inside;   // database order
   std::vector<const OsProfile*> outside;  // database order
   std::vector<const NotablePortUse*> notable;
+  // Empty optional: nmap's table could not be read (nmap_error says why).
+  std::optional<std::vector<NmapFrequency>> nmap;
+  std::string nmap_path;
+  std::string nmap_error;
+  std::vector<HolderCommand> commands;
   // Empty optional: the socket table could not be read (socket_error says why).
   std::optional<std::vector<SocketUse>> sockets;
   std::string socket_error;
@@ -41,6 +84,8 @@ struct ExplainReport {
 
 // Everything but the sockets. The report points into `knowledge`.
 ExplainReport build_explain_report(const PortArgument& argument, const PortKnowledge& knowledge);
+// Fills the report's nmap part from the table at `path` (absent file: nmap_error).
+void attach_nmap(ExplainReport& report, const std::string& path);
 
 // The sockets whose local port (or, for connections, remote port) is the
 // report's port, on its transports, sorted for output; owners not yet known.
