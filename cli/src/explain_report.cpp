@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -148,6 +149,11 @@ std::vector<HolderCommand> holder_commands(Port port, const std::vector<Transpor
 
 void attach_nmap(ExplainReport& report, const std::string& path) {
   report.nmap_path = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    report.nmap_error = "cannot read " + path + ": a directory, not nmap's frequency table";
+    return;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     report.nmap_error = "no nmap frequency table at " + path + " (install nmap-common)";
@@ -160,6 +166,11 @@ void attach_nmap(ExplainReport& report, const std::string& path) {
     return;
   }
   const NmapServices table = parse_nmap_services(text.str());
+  report.nmap_skipped = table.skipped;
+  if (table.entries.empty()) {
+    report.nmap_error = path + " has no nmap-services lines (name port/proto frequency)";
+    return;
+  }
   std::vector<NmapFrequency> found;
   for (const Transport t : report.transports) {
     std::size_t ranked = 0;
@@ -322,7 +333,7 @@ nlohmann::json to_json(const ExplainReport& r) {
                             {"source", use->source},
                             {"confidence", use->weak ? "weak" : "documented"}});
   }
-  j["nmap"] = {{"path", r.nmap_path}};
+  j["nmap"] = {{"path", r.nmap_path}, {"skipped_lines", r.nmap_skipped}};
   if (!r.nmap) {
     j["nmap"]["frequencies"] = nullptr;
     j["nmap"]["error"] = r.nmap_error;

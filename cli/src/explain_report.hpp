@@ -76,6 +76,7 @@ struct ExplainReport {
   std::optional<std::vector<NmapFrequency>> nmap;
   std::string nmap_path;
   std::string nmap_error;
+  std::size_t nmap_skipped = 0;  // malformed lines of the table, ignored
   std::vector<HolderCommand> commands;
   // Empty optional: the socket table could not be read (socket_error says why).
   std::optional<std::vector<SocketUse>> sockets;

@@ -193,6 +193,7 @@ with tempfile.TemporaryDirectory() as tmp:
             check.equal((freqs["tcp"]["name"], freqs["tcp"]["frequency"], freqs["tcp"]["rank"], freqs["tcp"]["ranked"]),
                         ("http", 0.484143, 1, 2), "hand-made table: 80/tcp frequency and rank (malformed lines skipped)")
             check.equal(freqs["tcp"]["comment"], "World Wide Web HTTP", "hand-made table: comment")
+        check.equal(doc["nmap"]["skipped_lines"], 5, "hand-made table: the 5 malformed lines skipped")
     t = run(binary, "explain", "80/tcp", "--no-sockets", "--nmap-services", table)
     check.that("80/tcp: http 0.484143 of scanned hosts, rank 1 of 2 tcp ports" in t.stdout,
                "hand-made table: text shows 80/tcp's frequency")
@@ -205,6 +206,14 @@ with tempfile.TemporaryDirectory() as tmp:
     if doc:
         check.that(doc["nmap"]["frequencies"] is None and "install nmap-common" in doc["nmap"]["error"],
                    f"missing nmap table in --json: {doc['nmap']}")
+    for bad_table, why in ((tmp, "a directory"), (os.path.join(tmp, "garbage"), "random bytes")):
+        if why == "random bytes":
+            with open(bad_table, "wb") as f:
+                f.write(os.urandom(200000).replace(b"\t", b"_"))
+        doc, _ = run_json(check, binary, "explain", "80", "--json", "--no-sockets", "--nmap-services", bad_table)
+        if doc:
+            check.that(doc["nmap"]["frequencies"] is None and doc["nmap"]["error"] and "\n" not in doc["nmap"]["error"],
+                       f"nmap table that is {why}: reported in one line, exit 0: {doc['nmap']}")
 if os.path.exists("/usr/share/nmap/nmap-services"):
     doc, _ = run_json(check, binary, "explain", "80/tcp", "--json", "--no-sockets")
     if doc:
