@@ -246,11 +246,11 @@ TEST_CASE("preferences: inference off, an OS override, a range override", "[anal
   for (int i = 0; i < 20; ++i) c.connection("10.0.1.2", "10.0.1.1", static_cast<Port>(33000 + 1000 * i), 80);
   for (int i = 0; i < 20; ++i) c.connection("10.0.2.2", "10.0.2.1", static_cast<Port>(33000 + 1000 * i), 80);
 
-  CaptureAnalysis off(config(Settings{false, "", ""}));
+  CaptureAnalysis off(config(Settings{false, "", "", "", ""}));
   c.pass(off, true);
   CHECK_FALSE(off.judgement(ip("10.0.1.2"), true)->has_os);
 
-  CaptureAnalysis over(config(Settings{true, "", "10.0.1.0/24 os=windows; 10.0.2.0/24 range=30000-55000"}));
+  CaptureAnalysis over(config(Settings{true, "", "10.0.1.0/24 os=windows; 10.0.2.0/24 range=30000-55000", "", ""}));
   c.pass(over, true);
   const HostJudgement* w = over.judgement(ip("10.0.1.2"), true);
   CHECK(w->label == "windows");
@@ -265,7 +265,7 @@ TEST_CASE("preferences: inference off, an OS override, a range override", "[anal
   CHECK(r->by_preference);
   CHECK_FALSE(r->has(ExpertKind::outside_range));
 
-  CaptureAnalysis both_off(config(Settings{false, "", "10.0.1.0/24 os=macos"}));
+  CaptureAnalysis both_off(config(Settings{false, "", "10.0.1.0/24 os=macos", "", ""}));
   c.pass(both_off, true);
   CHECK(both_off.judgement(ip("10.0.1.2"), true)->label == "macos");
   CHECK_FALSE(both_off.judgement(ip("10.0.2.2"), true)->has_os);

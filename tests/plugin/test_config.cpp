@@ -80,16 +80,16 @@ TEST_CASE("on/off switches accept the usual spellings and nothing else", "[confi
 }
 
 TEST_CASE("build_config validates override OS names against the profiles", "[config]") {
-  auto ok = build_config(Settings{true, "", "10.0.0.0/8 os=windows-xp; 10.1.0.0/16 os=macos"});
+  auto ok = build_config(Settings{true, "", "10.0.0.0/8 os=windows-xp; 10.1.0.0/16 os=macos", "", ""});
   REQUIRE(ok.ok());
   const Config& c = *ok.value();
   REQUIRE(c.override_profiles.size() == 2);
   CHECK(c.override_profiles[0]->id == "windows-xp");
   CHECK(c.override_profiles[1]->family == "macos");
-  auto bad = build_config(Settings{true, "", "10.0.0.0/8 os=plan9"});
+  auto bad = build_config(Settings{true, "", "10.0.0.0/8 os=plan9", "", ""});
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(bad.error().message, Catch::Contains("portclass.subnets") && Catch::Contains("plan9"));
-  auto syntax = build_config(Settings{true, "", "10.0.0.1/8 os=linux"});
+  auto syntax = build_config(Settings{true, "", "10.0.0.1/8 os=linux", "", ""});
   REQUIRE_FALSE(syntax.ok());
   CHECK_THAT(syntax.error().message, Catch::StartsWith("portclass.subnets"));
 }
@@ -101,16 +101,16 @@ TEST_CASE("build_config reads a user profile file, and rejects a missing or bad 
   std::ofstream(good) << "[[profile]]\nid = \"labtuned\"\nfamily = \"linux\"\nname = \"tuned\"\n"
                          "ranges = [\"20000-29999\"]\ninitial_ttl = 64\nsources = [\"test\"]\n";
   std::ofstream(bad) << "[[profile]]\nid = \"x\"\nranges = [\"70000-80000\"]\n";
-  auto with = build_config(Settings{true, good.string(), "10.0.0.0/8 os=labtuned"});
+  auto with = build_config(Settings{true, good.string(), "10.0.0.0/8 os=labtuned", "", ""});
   REQUIRE(with.ok());
   CHECK(with.value()->profiles().find("labtuned"));
   const auto& ids = with.value()->ranges.ids_containing(25000);
   CHECK(std::find(ids.begin(), ids.end(), "labtuned") != ids.end());
   CHECK(std::find(ids.begin(), ids.end(), "linux") == ids.end());
-  auto broken = build_config(Settings{true, bad.string(), ""});
+  auto broken = build_config(Settings{true, bad.string(), "", "", ""});
   REQUIRE_FALSE(broken.ok());
   CHECK_THAT(broken.error().message, Catch::StartsWith("portclass.profile_file"));
-  auto missing = build_config(Settings{true, (dir / "no-such-portclass-file.toml").string(), ""});
+  auto missing = build_config(Settings{true, (dir / "no-such-portclass-file.toml").string(), "", "", ""});
   REQUIRE_FALSE(missing.ok());
   CHECK_THAT(missing.error().message, Catch::StartsWith("portclass.profile_file"));
   std::filesystem::remove(good);
