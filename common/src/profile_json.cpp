@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "quoted_text.hpp"
+
 namespace portclass {
 
 using nlohmann::json;
@@ -164,8 +166,13 @@ struct HostProfileCodec {
         if (key.size() > HostProfile::kMaxSignatureLength)
           return make_error(at + ": signature longer than " + std::to_string(HostProfile::kMaxSignatureLength) +
                             " characters");
-        if (auto parsed = parse_signature_key(key, syn_ack); !parsed)
-          return make_error(at + ": " + parsed.error().message);
+        // Only the canonical form key() writes: another spelling of the same
+        // signature would be a second entry for one stack.
+        auto parsed = parse_signature_key(key, syn_ack);
+        if (!parsed) return make_error(at + ": " + parsed.error().message);
+        if (const std::string canonical = parsed->key(); canonical != key)
+          return make_error(at + ": signature '" + detail::quoted_text(key) + "' is not in canonical form (expected '" +
+                            canonical + "')");
         auto c = count(value, at);
         if (!c) return c.error();
         (syn_ack ? p.synack_signatures_ : p.syn_signatures_)[key] = *c;

@@ -181,3 +181,20 @@ TEST_CASE("profile JSON reads back the SYN layout of any TCP header", "[fuzz][pr
   CHECK(host.signatures(false).empty());
   CHECK(host.signatures_dropped() == 1);
 }
+
+TEST_CASE("profile JSON takes signature keys only in the canonical form portclass writes", "[regression]") {
+  // Found in review: "4:064:...,07:...:id+,df,df:0" parsed and was stored as
+  // written, a second entry for the stack that "4:64:...,7:...:df,id+:0" is.
+  HostProfile host;
+  host.add_signature_key(false, "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0");
+  nlohmann::json written = to_json(host);
+  REQUIRE(host_profile_from_json(written).ok());
+  nlohmann::json odd = written;
+  auto& syn = odd["signatures"]["syn"];
+  syn.clear();
+  syn["4:064:0:1460:64240,07:mss,sok,ts,nop,ws:id+,df,df:0"] = 1;
+  const auto refused = host_profile_from_json(odd);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("canonical") != std::string::npos);
+  CHECK(refused.error().message.find('\n') == std::string::npos);
+}
