@@ -192,7 +192,8 @@ Result<TcpSignature> parse_signature_key(std::string_view key, bool syn_ack) {
   if (!ttl || *ttl == 0) return key_error(key, "initial TTL must be a number 1-255");
   s.ttl = static_cast<std::uint8_t>(*ttl);
   const auto olen = decimal(f[2], s.ip_version == 4 ? 40 : 0);
-  if (!olen) return key_error(key, s.ip_version == 4 ? "IP options length must be 0-40" : "IPv6 options length must be 0");
+  if (!olen)
+    return key_error(key, s.ip_version == 4 ? "IP options length must be 0-40" : "IPv6 options length must be 0");
   s.ip_options_length = static_cast<std::uint8_t>(*olen);
   const auto mss = decimal(f[3], 65535);
   if (!mss) return key_error(key, "MSS must be a number 0-65535");

@@ -29,7 +29,8 @@ class Matcher {
     const std::size_t address_offset = version_ == 4 ? 12 : 8, length = version_ == 4 ? 4 : 16;
     if (frame_.size() - at < address_offset + 2 * length) return std::nullopt;
     const std::uint8_t* p = frame_.data() + at + address_offset;
-    if (std::memcmp(p, q_.src.bytes().data(), length) != 0 || std::memcmp(p + length, q_.dst.bytes().data(), length) != 0)
+    if (std::memcmp(p, q_.src.bytes().data(), length) != 0 ||
+        std::memcmp(p + length, q_.dst.bytes().data(), length) != 0)
       return std::nullopt;
     IpHeader ip;
     const ParseStatus status = parse_ip(frame_.subspan(at), ip);

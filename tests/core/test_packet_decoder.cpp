@@ -116,7 +116,8 @@ TEST_CASE("the innermost IP and TCP header is observed, with its signature", "[d
 
 TEST_CASE("nesting is bounded: 8 encapsulations decode, 9 are malformed", "[decoder]") {
   Bytes packet = ipv4(6, tcp(0x10));
-  for (int i = 0; i < PacketDecoder::kMaxEncapsulations; ++i) packet = ipv4(4, packet, static_cast<std::uint8_t>(100 + i));
+  for (int i = 0; i < PacketDecoder::kMaxEncapsulations; ++i)
+    packet = ipv4(4, packet, static_cast<std::uint8_t>(100 + i));
   const Decoded deepest = decode(DLT_RAW, packet);
   CHECK(deepest.status == DecodeStatus::ok);
   CHECK(deepest.encapsulations == PacketDecoder::kMaxEncapsulations);

@@ -125,7 +125,8 @@ DecodeStatus after_mpls(Bytes b, Layer& next) noexcept {
     next = ip_layer(b);
     return DecodeStatus::ok;
   }
-  const bool control_word = nibble == 0 && (carries_ip(b.subspan(std::min<std::size_t>(4, b.size()))) || !carries_ip(b));
+  const bool control_word =
+      nibble == 0 && (carries_ip(b.subspan(std::min<std::size_t>(4, b.size()))) || !carries_ip(b));
   if (control_word && b.size() < 4) return DecodeStatus::truncated;
   next = ethernet_layer(control_word ? b.subspan(4) : b);
   return DecodeStatus::ok;

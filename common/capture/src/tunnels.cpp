@@ -144,7 +144,8 @@ DecodeStatus next_after_gre(Bytes b, Layer& next) noexcept {
   }
   if (b.size() < offset) return DecodeStatus::truncated;
   const Bytes payload = b.subspan(offset);
-  if (protocol == 0x88be || protocol == 0x22eb) return after_erspan(protocol, (flags & kGreSequence) != 0, payload, next);
+  if (protocol == 0x88be || protocol == 0x22eb)
+    return after_erspan(protocol, (flags & kGreSequence) != 0, payload, next);
   next = ethertype_layer(protocol, payload);
   return DecodeStatus::ok;
 }
