@@ -318,7 +318,7 @@ Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceO
   // tunnel in the path says where the host is, not what it runs.
   if (options.signatures && !o.signatures.empty() && o.signatures.front().signature.mss) {
     const auto& sig = o.signatures.front().signature;
-    const unsigned mtu = unsigned{*sig.mss} + (sig.ip_version == 6 ? 60u : 40u);
+    const std::uint32_t mtu = SignatureDb::mtu_for_mss(*sig.mss, sig.ip_version);
     if (const std::string link = options.signatures->link_for_mss(*sig.mss, sig.ip_version); !link.empty())
       result.evidence.push_back("MSS " + std::to_string(*sig.mss) + ": MTU " + std::to_string(mtu) + " (" + link + ")");
   }

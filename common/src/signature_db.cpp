@@ -258,8 +258,7 @@ Result<std::size_t> SignatureDb::load_text(std::string_view text, std::string or
 }
 
 std::string SignatureDb::link_for_mss(std::uint16_t mss, std::uint8_t ip_version) const {
-  // p0f's fingerprint_mtu(): the MTU is the MSS plus minimal IP and TCP headers.
-  const std::uint32_t mtu = std::uint32_t{mss} + (ip_version == 6 ? 60u : 40u);
+  const std::uint32_t mtu = mtu_for_mss(mss, ip_version);
   for (const auto& [value, name] : mtus_)
     if (value == mtu) return name;
   return {};

@@ -33,7 +33,7 @@ std::vector<SeenSignature> seen_signatures(const HostProfile& host, const Signat
 // lists (syn_options); an unmatched SYN+ACK says nothing.
 double signature_log_likelihood(const SeenSignature& seen, const OsProfile& profile);
 
-// "SYN 4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0 x3 = p0f Linux 3.11 and newer (exact)"
+// "SYN 4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0 x3 = /etc/p0f/p0f.fp Linux 3.11 and newer (exact)"
 std::string describe(const SeenSignature& seen);
 
 }  // namespace portclass::detail

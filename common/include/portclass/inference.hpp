@@ -60,7 +60,7 @@ struct SignatureSeen {
   std::string p0f;         // the same in p0f's raw_sig form, to pivot to p0f's output
   std::uint64_t count = 0;
   std::string label;       // the matched label ("Linux 3.11 and newer"), empty when none
-  std::string origin;      // "p0f", "builtin" or a user file
+  std::string origin;      // "builtin", or the path of the file (p0f's database included)
   std::string match;       // "exact", "generic" or "fuzzy"; empty when none
   std::string profile_id;  // the OS profile the label names, empty when none
 };

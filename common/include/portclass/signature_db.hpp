@@ -123,8 +123,13 @@ class SignatureDb {
   std::optional<SignatureMatch> match(const TcpSignature& signature,
                                       std::optional<std::uint16_t> peer_mss = std::nullopt) const;
 
-  // p0f's [mtu] label for the MTU an MSS implies ("DSL", "IPSec or GRE"),
-  // empty when that MTU is not listed.
+  // The MTU an MSS implies: the MSS plus minimal IP and TCP headers (p0f's
+  // fingerprint_mtu()).
+  static std::uint32_t mtu_for_mss(std::uint16_t mss, std::uint8_t ip_version) noexcept {
+    return std::uint32_t{mss} + (ip_version == 6 ? 60u : 40u);
+  }
+  // p0f's [mtu] label for that MTU ("DSL", "IPSec or GRE"), empty when that
+  // MTU is not listed.
   std::string link_for_mss(std::uint16_t mss, std::uint8_t ip_version) const;
 
   std::size_t size(bool syn_ack) const noexcept;
