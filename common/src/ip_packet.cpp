@@ -63,12 +63,14 @@ ParseStatus parse_ipv6(std::span<const std::uint8_t> b, IpHeader& out) noexcept 
   std::span<const std::uint8_t> rest = b.subspan(40, std::min(b.size() - 40, declared));
   std::size_t extensions = 0;
   bool later_fragment = false;
-  for (int hops = 0; next == 0 || next == 43 || next == 44 || next == 60; ++hops) {
-    // hop-by-hop, routing, fragment, destination options
+  for (int hops = 0; next == 0 || next == 43 || next == 44 || next == 51 || next == 60; ++hops) {
+    // hop-by-hop, routing, fragment, authentication (AH), destination options
     if (hops == kMaxIpv6Extensions) return ParseStatus::malformed;
     if (declared - extensions < 8) return ParseStatus::malformed;
     if (rest.size() < 8) return ParseStatus::truncated;
-    const std::size_t length = next == 44 ? 8 : (std::size_t{rest[1]} + 1) * 8;
+    // AH counts its length in 4-byte units minus 2 (RFC 4302), the others in
+    // 8-byte units minus 1; a fragment header is always 8.
+    const std::size_t length = next == 44 ? 8 : next == 51 ? (std::size_t{rest[1]} + 2) * 4 : (std::size_t{rest[1]} + 1) * 8;
     if (declared - extensions < length) return ParseStatus::malformed;
     if (rest.size() < length) return ParseStatus::truncated;
     if (next == 44 && (be16(&rest[2]) & 0xfff8) != 0) later_fragment = true;

@@ -313,6 +313,16 @@ TEST_CASE("IPv6: extension headers walked and bounded, fragments, lengths", "[ip
   CHECK(t.src_port() == 40000);
   CHECK(make_tcp_signature(ip, t.tcp).ip_options_length == 0);  // p0f's olen is 0 for IPv6
 
+  // IPsec AH (RFC 4302): length in 4-byte units minus 2 (payload length 4:
+  // 24 bytes, a 12-byte ICV), then TCP.
+  Bytes ah{6, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  ah.insert(ah.end(), segment.begin(), segment.end());
+  REQUIRE(parse_ip(ipv6(64, 0, 51, ah), ip) == ParseStatus::ok);
+  CHECK(ip.protocol == 6);
+  CHECK(ip.options_length == 24);
+  REQUIRE(parse_transport(ip, t) == ParseStatus::ok);
+  CHECK(t.src_port() == 40000);
+
   // Cut inside an extension header: truncated; longer than the IPv6 length: malformed.
   CHECK(parse_ip(std::span(full).first(52), ip) == ParseStatus::truncated);
   Bytes lying = full;

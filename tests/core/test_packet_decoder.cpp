@@ -232,3 +232,16 @@ TEST_CASE("signatures: SYN and SYN+ACK only, not with FIN or RST", "[decoder]") 
   REQUIRE(decoder.decode(DLT_RAW, ack.data(), ack.size(), 0, facts) == DecodeStatus::ok);
   CHECK(facts.signature == nullptr);  // each decode starts afresh
 }
+
+TEST_CASE("GTP-U: the next-extension byte counts only with the E flag", "[decoder]") {
+  // Found in review: with only the S flag (a sequence number), the spare
+  // next-extension byte was read as an extension type (TS 29.281 5.1).
+  const Bytes inner = ipv4(6, tcp(0x02), 9);
+  Bytes gtp{0x32, 0xff, 0, static_cast<std::uint8_t>(inner.size() + 4), 0, 0, 0, 1, 0, 7, 0, 0x85};
+  gtp.insert(gtp.end(), inner.begin(), inner.end());
+  const Decoded seq_only = decode(DLT_EN10MB, ethernet(0x0800, ipv4(17, udp(2152, 2152, gtp))));
+  REQUIRE(seq_only.status == DecodeStatus::ok);
+  CHECK(seq_only.facts.transport == Transport::tcp);
+  CHECK(seq_only.facts.src_port == 40000);
+  CHECK(seq_only.encapsulations == 1);
+}

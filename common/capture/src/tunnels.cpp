@@ -74,7 +74,10 @@ UdpTunnel gtp_u(Bytes b, std::size_t declared) noexcept {
   if ((b[0] & 0x07) != 0) {  // sequence number, N-PDU number, next extension type
     offset += 4;
     if (b.size() < offset) return {true, DecodeStatus::truncated, {}};
-    for (std::uint8_t type = b[offset - 1], n = 0; type != 0; ++n) {
+    // The next-extension byte means something only with the E flag
+    // (TS 29.281 5.1): with S or PN alone it is spare, whatever it holds.
+    const std::uint8_t first_extension = (b[0] & 0x04) != 0 ? b[offset - 1] : 0;
+    for (std::uint8_t type = first_extension, n = 0; type != 0; ++n) {
       if (n == kMaxGtpExtensions) return {true, DecodeStatus::malformed, {}};
       if (b.size() < offset + 1) return {true, DecodeStatus::truncated, {}};
       const std::size_t length = std::size_t{b[offset]} * 4;

@@ -8,7 +8,7 @@
 //  - The IP length field bounds the payload (link padding is dropped); a
 //    captured length shorter than the header is `truncated`, a header that
 //    contradicts itself (IHL < 5, total length < IHL, bad version) `malformed`.
-//  - IPv6 extension headers (hop-by-hop, routing, fragment, destination
+//  - IPv6 extension headers (hop-by-hop, routing, fragment, AH, destination
 //    options; at most 8) are walked; their bytes count as options_length.
 //  - A non-first fragment (IPv4 offset != 0, IPv6 fragment offset != 0) has
 //    no transport header: status `fragment`, the IP facts are filled.
