@@ -65,7 +65,9 @@ CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
                   "TOML file of OS profiles that add to or override the built-in ones");
   add_signature_options(*cmd, options.signatures);
   cmd->footer(
-      "Link types: Ethernet (VLAN tags), Linux cooked v1/v2, raw IP; IPv4 and IPv6; TCP and UDP.\n"
+      "Link types: Ethernet (VLAN, QinQ, MPLS, PPPoE), Linux cooked v1/v2, raw IP, null/loopback, PPP,\n"
+      "Cisco HDLC, ARCNET, NFLOG, 802.11 (radiotap, PPI, Prism, AVS). Tunnels: GRE (incl. ERSPAN),\n"
+      "VXLAN, GENEVE, GTP-U, Teredo, AYIYA, IP-in-IP, 6in4, 4in6: the innermost IP/TCP/UDP counts.\n"
       "Truncated packets are counted and never used. A progress bar shows on a terminal.\n"
       "Exit codes: 0 done, 1 findings present with --fail-on-findings,\n"
       "2 bad usage or input (unreadable, corrupt or truncated capture, bad JSON).");
