@@ -317,7 +317,8 @@ TEST_CASE("IPv6: extension headers walked and bounded, fragments, lengths", "[ip
   // 24 bytes, a 12-byte ICV), then TCP.
   Bytes ah{6, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   ah.insert(ah.end(), segment.begin(), segment.end());
-  REQUIRE(parse_ip(ipv6(64, 0, 51, ah), ip) == ParseStatus::ok);
+  const Bytes with_ah = ipv6(64, 0, 51, ah);  // ip.payload points into it: keep it alive
+  REQUIRE(parse_ip(with_ah, ip) == ParseStatus::ok);
   CHECK(ip.protocol == 6);
   CHECK(ip.options_length == 24);
   REQUIRE(parse_transport(ip, t) == ParseStatus::ok);
