@@ -238,14 +238,6 @@ std::string_view to_string(Verdict v) noexcept {
   return "several";
 }
 
-std::uint8_t initial_ttl_class(std::uint8_t observed) noexcept {
-  if (observed == 0) return 0;
-  if (observed <= 32) return 32;
-  if (observed <= 64) return 64;
-  if (observed <= 128) return 128;
-  return 255;
-}
-
 std::string Inference::label() const {
   if (verdict == Verdict::identified && !families.empty()) return families.front().family;
   return std::string(to_string(verdict));

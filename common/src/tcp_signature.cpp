@@ -138,12 +138,17 @@ Result<std::uint32_t> parse_quirks(std::string_view text) {
   return quirks;
 }
 
-std::uint8_t TcpSignature::initial_ttl() const noexcept {
-  // p0f's guess_dist(): the observed TTL is at most the initial one.
-  if (ttl <= 32) return 32;
-  if (ttl <= 64) return 64;
-  if (ttl <= 128) return 128;
+std::uint8_t initial_ttl_class(std::uint8_t observed) noexcept {
+  if (observed == 0) return 0;
+  if (observed <= 32) return 32;
+  if (observed <= 64) return 64;
+  if (observed <= 128) return 128;
   return 255;
+}
+
+std::uint8_t TcpSignature::initial_ttl() const noexcept {
+  // A packet on the wire with TTL 0 still had an initial TTL: p0f takes 32.
+  return ttl == 0 ? 32 : initial_ttl_class(ttl);
 }
 
 std::string TcpSignature::key() const {

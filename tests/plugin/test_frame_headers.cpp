@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <vector>
 
+#include <pcap/dlt.h>
+
 #include "frame_headers.hpp"
+#include "portclass/capture/packet_decoder.hpp"
 
 using namespace portclass;
 using namespace portclass::ws;
@@ -195,8 +198,16 @@ TEST_CASE("the signature is the one the command line's decoder gives", "[frame]"
   // The same layouts the shared parser's unit tests pin (tests/core/test_ip_packet.cpp).
   const auto q = query("10.0.0.2", "10.0.0.1", Transport::tcp, 40000, 80);
   const auto layout = [&q](const Bytes& options) {
-    const WireFacts f = find(ethernet(0x0800, ipv4("10.0.0.2", "10.0.0.1", 6, 64, tcp(40000, 80, 0x02, options))), q);
+    const Bytes frame = ethernet(0x0800, ipv4("10.0.0.2", "10.0.0.1", 6, 64, tcp(40000, 80, 0x02, options)));
+    const WireFacts f = find(frame, q);
     REQUIRE(f.signature);
+    // The command line's decoder on the same frame: the same signature.
+    capture::PacketDecoder decoder;
+    PacketFacts facts;
+    REQUIRE(decoder.decode(DLT_EN10MB, frame.data(), frame.size(), 0, facts) == capture::DecodeStatus::ok);
+    REQUIRE(facts.signature);
+    CHECK(f.signature->key() == facts.signature->key());
+    CHECK(f.signature->to_p0f() == facts.signature->to_p0f());
     return f.signature->layout + ":" + quirks_to_string(f.signature->quirks);
   };
   CHECK(layout({2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2}) == "mss,nop,ws,nop,nop,sok:seq-");

@@ -81,9 +81,6 @@ struct Inference {
   std::string summary() const;
 };
 
-// Rounds an observed TTL up to the initial TTL a stack would have used.
-std::uint8_t initial_ttl_class(std::uint8_t observed) noexcept;
-
 Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceOptions& options = {});
 
 }  // namespace portclass

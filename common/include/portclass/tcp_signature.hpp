@@ -52,6 +52,10 @@ std::string quirks_to_string(std::uint32_t quirks);
 // The inverse; an unknown name is an error naming it.
 Result<std::uint32_t> parse_quirks(std::string_view text);
 
+// Rounds an observed TTL up to the initial TTL a stack would have used: the
+// next of 32, 64, 128, 255 (p0f's guess_dist()); 0 (not seen) stays 0.
+std::uint8_t initial_ttl_class(std::uint8_t observed) noexcept;
+
 struct TcpSignature {
   bool syn_ack = false;           // false: a SYN (p0f's tcp:request), true: a SYN+ACK (tcp:response)
   std::uint8_t ip_version = 4;    // 4 or 6
