@@ -66,11 +66,12 @@ def profile_help(binary):
     return p.stdout + p.stderr
 
 
-def reader_prefix(home):
+def reader_prefix(home, reads=()):
     """A command prefix for a file reader (tshark): a clean, empty HOME (no personal preferences,
     plugins or disabled protocols change the dissection), a clean environment and, when we are root and setpriv exists,
-    the user nobody (reading files needs no privileges; tshark as root only warns). Returns
-    (prefix, description)."""
+    the user nobody (reading files needs no privileges; tshark as root only warns). READS are paths the reader
+    must open: when nobody cannot (a clone inside a private folder), the reader stays root and the description
+    says why, instead of every read failing later. Returns (prefix, description)."""
     os.makedirs(home, exist_ok=True)
     os.chmod(home, 0o755)
     # A clean environment too: nothing the test driver sets (LD_PRELOAD of sanitizer runtimes,
@@ -91,6 +92,9 @@ def reader_prefix(home):
     drop = ["setpriv", "--reuid=nobody", f"--regid={group}", "--clear-groups"]
     if subprocess.run(drop + ["true"], capture_output=True).returncode != 0:
         return env, "as root (setpriv cannot switch to nobody here)"
+    for path in reads:
+        if subprocess.run(drop + ["test", "-r", str(path)], capture_output=True).returncode != 0:
+            return env, f"as root (nobody cannot read {path}: a folder above it is private)"
     return drop + env, "as nobody"
 
 

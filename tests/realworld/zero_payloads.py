@@ -352,7 +352,8 @@ def main():
         sys.exit(1)
     os.makedirs(out_dir, exist_ok=False)
     os.chmod(out_dir, 0o755)
-    prefix, who = rwtest.reader_prefix(os.path.join(work, "home"))
+    prefix, who = rwtest.reader_prefix(os.path.join(work, "home"),
+                                       reads=[os.path.join(captures_dir, n) for n in names[:1]])
     missing = [f for f in EVIDENCE_FIELDS if not _field_known(prefix, f)]
     if missing:
         print(f"FAIL: tshark knows no field {', '.join(missing)}")
