@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "portclass/profile_json.hpp"
 #include "text.hpp"
@@ -68,14 +69,25 @@ std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnow
 
 void render_text(const std::vector<HostAnalysis>& hosts, const InputSummary& input, std::ostream& out) {
   if (input.profiles) {
-    out << fmt::format("{} merged: {}\n", plural(input.files.size(), "profile document", "profile documents"),
+    out << fmt::format("{} merged: {}\n", plural(input.documents, "profile document", "profile documents"),
                        plural(hosts.size(), "host", "hosts"));
   } else {
     const auto& c = input.counters;
+    const std::string what = input.live ? fmt::format("live on {}{}", fmt::join(input.files, ", "),
+                                                      input.snapshot ? " (snapshot, still capturing)" : "")
+                                        : plural(input.files.size(), "capture", "captures");
     out << fmt::format("{}: {} packets, {} TCP/UDP, {} truncated (counted, not used), {} malformed, {} other; {}\n",
-                       plural(input.files.size(), "capture", "captures"), c.packets, c.tcp_udp, c.truncated,
-                       c.malformed, c.other, plural(hosts.size(), "host", "hosts"));
+                       what, c.packets, c.tcp_udp, c.truncated, c.malformed, c.other,
+                       plural(hosts.size(), "host", "hosts"));
+    if (input.live)
+      out << fmt::format("kernel drops: {} (no room in the capture buffer), {} by the interface\n",
+                         input.drops.kernel_dropped, input.drops.interface_dropped);
   }
+  if (!input.filter.empty()) out << "filter: " << input.filter << "\n";
+  if (input.max_hosts)
+    out << fmt::format("host table capped at {}: {} evicted (least recently seen first)\n", input.max_hosts,
+                       plural(input.evicted, "host", "hosts"));
+  if (!input.broken.empty()) out << "input broke: " << input.broken << " (the report holds what came before)\n";
   std::size_t findings = 0, flagged = 0;
   for (const HostAnalysis& h : hosts) {
     out << "\n" << h.address.to_string() << "\n";
@@ -135,11 +147,23 @@ nlohmann::json to_json(const HostDirectory& directory, const std::vector<HostAna
     analysis[h.address.to_string()] = std::move(a);
   }
   doc["analysis"] = std::move(analysis);
-  json in = {{"files", input.files}, {"kind", input.profiles ? "profiles" : "captures"}};
+  json in = {{"files", input.files}, {"kind", input.profiles ? "profiles" : input.live ? "live" : "captures"}};
+  if (input.profiles) in["documents"] = input.documents;
   if (!input.profiles)
     in["counters"] = {{"packets", input.counters.packets},     {"tcp_udp", input.counters.tcp_udp},
                       {"truncated", input.counters.truncated}, {"malformed", input.counters.malformed},
                       {"other", input.counters.other}};
+  if (input.live) {
+    in["counters"]["received"] = input.drops.received;
+    in["counters"]["kernel_dropped"] = input.drops.kernel_dropped;
+    in["counters"]["interface_dropped"] = input.drops.interface_dropped;
+    in["snapshot"] = input.snapshot;
+    in["netns"] = input.netns.empty() ? json(nullptr) : json(input.netns);
+  }
+  in["filter"] = input.filter.empty() ? json(nullptr) : json(input.filter);
+  if (input.max_hosts) in["max_hosts"] = input.max_hosts;
+  in["evicted_hosts"] = input.evicted;
+  if (!input.broken.empty()) in["broken"] = input.broken;
   doc["input"] = std::move(in);
   return doc;
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "portclass/capture/capture_reader.hpp"
+#include "portclass/capture/live_capture.hpp"
 #include "portclass/findings.hpp"
 #include "portclass/host_directory.hpp"
 #include "portclass/inference.hpp"
@@ -25,9 +26,18 @@ struct HostAnalysis {
 };
 
 struct InputSummary {
-  std::vector<std::string> files;
-  bool profiles = false;  // the inputs were JSON profile documents (--merge)
+  std::vector<std::string> files;  // captures ("-": standard input), documents, or live interfaces
+  bool profiles = false;           // the inputs were JSON profile documents (--merge)
+  bool live = false;               // `files` are interfaces read live (-i)
+  std::uint64_t documents = 0;     // --merge: documents read (a stream holds several)
+  std::string filter;              // --filter, empty: none
+  std::string netns;               // --netns, empty: none
   capture::CaptureCounters counters;
+  capture::LiveStats drops;        // live: pcap_stats summed over the interfaces
+  std::size_t max_hosts = 0;       // --max-hosts, 0: unbounded
+  std::uint64_t evicted = 0;       // hosts evicted by the cap
+  std::string broken;              // where a stream broke (the report holds what came before)
+  bool snapshot = false;           // written by --every while still capturing
 };
 
 std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "portclass/host_directory.hpp"
 
+#include <algorithm>
+
 #include "portclass/category.hpp"
 
 namespace portclass {
@@ -34,9 +36,41 @@ bool HostDirectory::attributable(const PacketFacts& packet, const ClientDecision
   return src_system != dst_system && decision.confidence >= kMinAttributionConfidence;
 }
 
+HostProfile& HostDirectory::host(const IpAddress& address) {
+  if (max_hosts_) recency_.touch(address);
+  return hosts_[address];
+}
+
+// After the packet is recorded, so that a reference held during record()
+// is never to an evicted profile: its two hosts are the most recent and the
+// cap is at least 2.
+void HostDirectory::evict_excess() {
+  if (!max_hosts_) return;
+  while (hosts_.size() > max_hosts_) {
+    const auto oldest = recency_.oldest();
+    if (!oldest) break;
+    recency_.remove(*oldest);
+    hosts_.erase(*oldest);
+    ++evicted_;
+  }
+}
+
+void HostDirectory::set_max_hosts(std::size_t max_hosts) {
+  max_hosts_ = max_hosts == 0 ? 0 : std::max<std::size_t>(max_hosts, 2);
+  recency_ = RecencyOrder{};
+  if (max_hosts_)
+    for (const auto& entry : hosts_) recency_.touch(entry.first);
+  evict_excess();
+}
+
 void HostDirectory::record(const PacketFacts& packet, const ClientDecision& decision) {
+  record_unbounded(packet, decision);
+  evict_excess();
+}
+
+void HostDirectory::record_unbounded(const PacketFacts& packet, const ClientDecision& decision) {
   const bool is_tcp = packet.transport == Transport::tcp;
-  HostProfile& sender = hosts_[packet.src];
+  HostProfile& sender = host(packet.src);
   // A multicast or broadcast packet's TTL is its protocol's, not the stack's
   // default: the packet counts, its TTL does not (0: not seen).
   sender.add_packet(packet.transport, packet.dst.is_multicast_or_broadcast() ? std::uint8_t{0} : packet.ttl);
@@ -57,11 +91,14 @@ void HostDirectory::record(const PacketFacts& packet, const ClientDecision& deci
     if (decision.method == ClientMethod::syn_ack && packet.signature) sender.add_signature(*packet.signature);
     // The receiver is the client: its port counts, its sequence does not
     // (a reply says nothing about when the flow started).
-    hosts_[packet.dst].add_client_port(packet.transport, client_port, packet.when, false);
+    host(packet.dst).add_client_port(packet.transport, client_port, packet.when, false);
   }
 }
 
-void HostDirectory::merge(const IpAddress& address, const HostProfile& profile) { hosts_[address].merge(profile); }
+void HostDirectory::merge(const IpAddress& address, const HostProfile& profile) {
+  host(address).merge(profile);
+  evict_excess();
+}
 
 void HostDirectory::merge(const HostDirectory& other) {
   for (const auto& [address, profile] : other.hosts_) merge(address, profile);

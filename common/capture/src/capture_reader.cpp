@@ -3,6 +3,8 @@
 
 #include <pcap/pcap.h>
 
+#include "bpf_filter.hpp"
+
 #include <limits>
 #include <system_error>
 
@@ -31,24 +33,34 @@ CaptureReader& CaptureReader::operator=(CaptureReader&&) noexcept = default;
 CaptureReader::~CaptureReader() = default;
 
 Result<CaptureReader> CaptureReader::open(const std::filesystem::path& path) {
+  const bool standard_input = path == "-";
+  const std::string name = standard_input ? "standard input" : path.string();
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return make_error(path.string() + ": is a directory, not a capture");
+  if (!standard_input && std::filesystem::is_directory(path, ec))
+    return make_error(name + ": is a directory, not a capture");
   char errbuf[PCAP_ERRBUF_SIZE] = {};
+  // pcap_fopen_offline reads pcap and pcapng from any FILE*, a pipe included
+  // (it never seeks); pcap_close then fcloses stdin, which nothing reads again.
   std::unique_ptr<pcap, PcapCloser> handle(
-      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf));
-  if (!handle) return make_error(path.string() + ": cannot read capture: " + errbuf);
+      standard_input ? pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_MICRO, errbuf)
+                     : pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, errbuf));
+  if (!handle) return make_error(name + ": cannot read capture: " + errbuf);
   const int dlt = pcap_datalink(handle.get());
   if (!is_supported_link_type(dlt)) {
-    const char* name = pcap_datalink_val_to_name(dlt);
-    return make_error(path.string() + ": unsupported link type " + (name ? name : std::to_string(dlt)));
+    const char* link = pcap_datalink_val_to_name(dlt);
+    return make_error(name + ": unsupported link type " + (link ? link : std::to_string(dlt)));
   }
-  const auto size = std::filesystem::file_size(path, ec);
-  return CaptureReader(std::move(handle), path.string(), ec ? 0 : size);
+  const auto size = standard_input ? 0 : std::filesystem::file_size(path, ec);
+  return CaptureReader(std::move(handle), name, ec ? 0 : size);
+}
+
+Result<bool> CaptureReader::set_filter(const std::string& expression) {
+  return install_filter(handle_.get(), expression, PCAP_NETMASK_UNKNOWN);
 }
 
 Result<CaptureCounters> CaptureReader::read_all(const std::function<void(const PacketFacts&)>& on_packet,
                                                 const std::function<void(std::uint64_t, std::uint64_t)>& on_progress) {
-  CaptureCounters counters;
+  CaptureCounters& counters = counters_;
   PacketFacts facts;
   FILE* file = pcap_file(handle_.get());
   while (true) {
@@ -70,9 +82,10 @@ Result<CaptureCounters> CaptureReader::read_all(const std::function<void(const P
       case DecodeStatus::malformed: ++counters.malformed; break;
       default: ++counters.other; break;
     }
-    if (on_progress && counters.packets % 8192 == 0 && file) on_progress(static_cast<std::uint64_t>(ftell(file)), size_);
+    if (on_progress && size_ && counters.packets % 8192 == 0 && file)
+      on_progress(static_cast<std::uint64_t>(ftell(file)), size_);
   }
-  if (on_progress) on_progress(size_, size_);
+  if (on_progress && size_) on_progress(size_, size_);
   return counters;
 }
 

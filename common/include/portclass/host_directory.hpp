@@ -7,6 +7,11 @@
 // judged on its own (SYN, SYN+ACK, or the port heuristic), which keeps memory
 // bounded by the number of hosts and makes directories of two halves of a
 // capture merge into the directory of the whole.
+//
+// Optionally capped (set_max_hosts, for captures that run for ever): when a
+// new host would exceed the cap, the least recently seen host is evicted
+// with its whole profile and counted (evicted()). A capped directory is
+// exact only while nothing was evicted.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +22,7 @@
 #include "portclass/client_side.hpp"
 #include "portclass/host_profile.hpp"
 #include "portclass/knowledge.hpp"
+#include "portclass/recency_order.hpp"
 #include "portclass/tcp_signature.hpp"
 
 namespace portclass {
@@ -55,6 +61,13 @@ class HostDirectory {
   void merge(const HostDirectory& other);
   void merge(const IpAddress& address, const HostProfile& profile);
 
+  // 0: unbounded (the default). Otherwise at least 2, as one packet touches
+  // two hosts; set it before observing (hosts already present are ordered
+  // arbitrarily).
+  void set_max_hosts(std::size_t max_hosts);
+  std::size_t max_hosts() const noexcept { return max_hosts_; }
+  std::uint64_t evicted() const noexcept { return evicted_; }
+
   const HostProfile* find(const IpAddress& address) const;
   const Map& hosts() const noexcept { return hosts_; }
   std::size_t size() const noexcept { return hosts_.size(); }
@@ -63,9 +76,15 @@ class HostDirectory {
  private:
   static bool attributable(const PacketFacts& packet, const ClientDecision& decision) noexcept;
   void record(const PacketFacts& packet, const ClientDecision& decision);
+  void record_unbounded(const PacketFacts& packet, const ClientDecision& decision);
+  HostProfile& host(const IpAddress& address);
+  void evict_excess();
 
   const PortKnowledge* knowledge_;
   Map hosts_;
+  std::size_t max_hosts_ = 0;
+  std::uint64_t evicted_ = 0;
+  RecencyOrder recency_;  // kept only when capped
 };
 
 }  // namespace portclass

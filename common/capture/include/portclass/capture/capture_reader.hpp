@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// CaptureReader: streams a pcap or pcapng file through libpcap, decoding each
-// packet into PacketFacts. The libpcap handle is owned (RAII); memory use does
-// not depend on the file's size.
+// CaptureReader: streams a pcap or pcapng file, or the same on standard input
+// (path "-", e.g. `tcpdump -w - | portclass profile -`), through libpcap,
+// decoding each packet into PacketFacts. The libpcap handle is owned (RAII);
+// memory use does not depend on the file's size.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,13 @@ struct CaptureCounters {
 
 class CaptureReader {
  public:
+  // "-" reads standard input (named "standard input" in messages); the
+  // handle then owns stdin and closes it.
   static Result<CaptureReader> open(const std::filesystem::path& path);
+
+  // Keeps only the packets a BPF expression matches (libpcap's filter, run
+  // before decoding). A bad expression: Error with libpcap's message.
+  Result<bool> set_filter(const std::string& expression);
 
   CaptureReader(CaptureReader&&) noexcept;
   CaptureReader& operator=(CaptureReader&&) noexcept;
@@ -36,10 +43,13 @@ class CaptureReader {
   // Calls on_packet for every TCP/UDP packet, in file order. Optional
   // on_progress(bytes_read, file_size) every few thousand records. An error
   // in the file (truncated record, corrupt block) ends the read with an Error
-  // naming the file and the record number.
+  // naming the file and the record number; counters() still holds what was
+  // read before it (a pipe cut short is reported, then the break).
   Result<CaptureCounters> read_all(const std::function<void(const PacketFacts&)>& on_packet,
                                    const std::function<void(std::uint64_t, std::uint64_t)>& on_progress = {});
 
+  // What has been read so far, also after read_all failed.
+  const CaptureCounters& counters() const noexcept { return counters_; }
   int link_type() const noexcept { return dlt_; }
   const std::string& path() const noexcept { return path_; }
 
@@ -51,8 +61,9 @@ class CaptureReader {
 
   std::unique_ptr<pcap, PcapCloser> handle_;
   std::string path_;
-  std::uint64_t size_ = 0;
+  std::uint64_t size_ = 0;  // 0: unknown (a pipe), no progress
   int dlt_ = 0;
+  CaptureCounters counters_;
   PacketDecoder decoder_;
 };
 
