@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Exit codes of every portclass command (docs/cli.md, portclass(1)):
-//   0  fine
-//   1  a warning threshold was crossed, or a finding is present where asked
-//   2  bad usage or bad input (one line on stderr says which)
-//   3  `host` only: the critical threshold was crossed
-// UsageError is how code below main() reports bad input: main() prints its
-// message as the one line and exits 2.
+// How code below main() ends a command with the right exit code: by throwing
+// one of these typed errors (main() prints the message as the one stderr line).
+// The codes themselves are portclass/exit_code.hpp, shared with portclass-nft:
+//   UsageError   bad usage or bad input          -> 2
+//   SystemError  the system failed (kernel, permission, netlink) -> 3
+// Anything else that escapes is an internal error               -> 3
 #pragma once
 
 #include <stdexcept>
 
+#include "portclass/exit_code.hpp"
+
 namespace portclass::cli {
 
-enum ExitCode : int { kExitOk = 0, kExitAlert = 1, kExitUsage = 2, kExitCritical = 3 };
+using portclass::kExitCritical;
+using portclass::kExitFound;
+using portclass::kExitOk;
+using portclass::kExitSystem;
+using portclass::kExitUsage;
+// `profile --fail-on-findings` and `host`'s warning: "something was found".
+inline constexpr ExitCode kExitAlert = kExitFound;
 
 class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class SystemError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -14,6 +14,17 @@
 // and do not consume ephemeral ports. UDP binds need a port free on its own:
 //   udp utilisation = |in-range ports of UDP sockets| / usable.
 // The host's utilisation is the larger of the two; thresholds compare with >=.
+//
+// Parity. Since Linux 4.6 (commit 1580ab63fc9a) connect() scans the ports of
+// the range's first port's parity first (even for the usual 32768-60999) and
+// leaves the other half to bind(0); only when its half is taken towards a
+// destination does it scan the other one, slower. So each destination's
+// utilisation is also counted per half:
+//   even utilisation = |even ports bound for every destination ∪ even ports
+//                       held towards it| / usable even ports   (odd alike)
+// The connect() half's worst value is compared with the same thresholds
+// (parity_level). It does not change `level`: connect() still succeeds on the
+// other half, it is the early sign, not the exhaustion.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +53,17 @@ struct DestinationLoad {
   std::uint32_t ports = 0;      // local ephemeral ports held towards it
   std::uint32_t time_wait = 0;  // of which in TIME-WAIT
   double utilisation = 0;       // with the ports bound for every destination
+  std::uint32_t even_ports = 0;  // of `ports`, the even ones
+  double even_utilisation = 0;   // as `utilisation`, within the even usable ports
+  double odd_utilisation = 0;
+};
+
+// A socket holding an ephemeral port (what the utilisation counts), for
+// naming the processes that hold them: inode 0 (TIME-WAIT) has no owner.
+struct HeldPort {
+  Transport transport = Transport::tcp;
+  Port port = 0;
+  std::uint64_t inode = 0;
 };
 
 struct ListenerInRange {
@@ -69,7 +91,18 @@ struct HostHealth {
   double utilisation = 0;
   HealthLevel level = HealthLevel::ok;
   std::vector<ListenerInRange> listeners;  // sorted by port; owners left for the caller
+  std::vector<HeldPort> held;              // every socket on an ephemeral port, table order
+  PortSet listening_ports;                 // of every listener, inside the range or not
+  bool connect_prefers_even = true;        // the range's first port is even
+  std::uint32_t even_usable = 0;
+  std::uint32_t odd_usable = 0;
+  double even_utilisation = 0;  // worst destination (or the bound ports alone), even half
+  double odd_utilisation = 0;
+  HealthLevel parity_level = HealthLevel::ok;  // of the half connect() scans first
 };
+
+// The utilisation of the half connect() scans first.
+double connect_half_utilisation(const HostHealth& health) noexcept;
 
 HostHealth assess_host(const LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
                        const Thresholds& thresholds);

@@ -18,9 +18,9 @@
 
 namespace {
 
-int fail(const std::string& where, const std::string& message) {
+int fail(const std::string& where, const std::string& message, int code = portclass::kExitUsage) {
   std::cerr << where << ": " << message << "\n";
-  return portclass::cli::kExitUsage;
+  return code;
 }
 
 }  // namespace
@@ -34,8 +34,9 @@ int main(int argc, char** argv) {
   }));
   app.require_subcommand(1);
   app.footer("Run `portclass COMMAND --help` for a command's options; man portclass for the details.\n"
-             "Exit codes: 0 fine, 1 a threshold crossed or a finding present where asked,\n"
-             "2 bad usage or input, 3 (host) the critical threshold crossed.");
+             "Exit codes: 0 fine, 1 a warning threshold crossed or a finding present where asked,\n"
+             "2 bad usage or input, 3 the system failed (kernel, permission, internal error),\n"
+             "4 (host) the critical threshold crossed.");
 
   ExplainOptions explain;
   HostOptions host;
@@ -75,9 +76,11 @@ int main(int argc, char** argv) {
     }
   } catch (const UsageError& e) {
     return fail(where, e.what());
+  } catch (const SystemError& e) {
+    return fail(where, e.what(), kExitSystem);
   } catch (const std::exception& e) {
-    // Anything unexpected still ends as one line, never a crash.
-    return fail(where, e.what());
+    // Anything unexpected still ends as one line, never a crash: the program's fault, not the input's.
+    return fail(where, std::string("internal error: ") + e.what(), kExitSystem);
   }
   return fail("portclass", "no command given (see portclass --help)");
 }

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string_view>
 
@@ -34,10 +35,12 @@ std::uint64_t socket_inode(std::string_view target) {
   return parse_number(target.substr(prefix.size(), target.size() - prefix.size() - 1), inode) ? inode : 0;
 }
 
+// The whole comm file but its final newline: a program may put a newline (or
+// any byte but NUL) in its own name, and the name must not be cut there.
 std::string process_name(const std::filesystem::path& proc, std::string_view pid) {
-  std::ifstream in(proc / std::string(pid) / "comm");
-  std::string name;
-  std::getline(in, name);
+  std::ifstream in(proc / std::string(pid) / "comm", std::ios::binary);
+  std::string name((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!name.empty() && name.back() == '\n') name.pop_back();
   return name.empty() ? "?" : name;
 }
 

@@ -4,7 +4,7 @@
 The namespace gets a narrow range (40000-40099, 40099 reserved: 99 usable
 ports) and a listener on 127.0.0.1:40050, inside the range. Connections to it
 are added until the utilisation, counted towards that one remote address and
-port, crosses 60% (exit 1) and then 80% (exit 3); closing them leaves the
+port, crosses 60% (exit 1) and then 80% (exit 4); closing them leaves the
 ports in TIME-WAIT, which still count. Every figure is checked against what
 the test itself opened. Needs root (ip netns add); skips otherwise.
 """
@@ -77,8 +77,10 @@ try:
     check.equal([(l["transport"], l["address"], l["port"], l["reserved"]) for l in listeners],
                 [("tcp", "127.0.0.1", LISTEN, False)], "the listener inside the range")
     check.equal([p["pid"] for l in listeners for p in l["processes"]], [helper_pid], "listener's owner pid")
-    check.that(any(f"{LISTEN},{RESERVED}" in r or f"{LISTEN}" in r for r in doc["remedies"]) and len(doc["remedies"]) == 2,
-               f"remedies: reserve {LISTEN} or move it: {doc['remedies']}")
+    check.equal([m["id"] for m in doc["remedies"]], ["reserve-listeners", "move-listeners"],
+                "idle: the listener's remedies only")
+    check.that(f"ip_local_reserved_ports={LISTEN},{RESERVED}" in doc["remedies"][0]["action"] and doc["remedies"][0]["why"],
+               f"reserve {LISTEN} next to {RESERVED}, with why: {doc['remedies']}")
     check.equal(doc["utilisation"]["tcp"], 1 / USABLE, "idle: only the listener's port is taken")
 
     # Past the warning threshold: the listener's port + 64 client ports = 65 of 99.
@@ -99,14 +101,14 @@ try:
     # Past the critical threshold: 1 + 85 = 86 of 99.
     check.equal(connections("open 85"), "ok 85", "85 connections open")
     doc, rc = host_json()
-    check.equal(rc, 3, "86/99 = 87%: critical exit code")
+    check.equal(rc, 4, "86/99 = 87%: critical exit code")
     check.equal(doc["status"], "critical", "critical status")
     check.equal(doc["utilisation"]["tcp"], 86 / USABLE, "utilisation at 85 connections")
     text = host()
-    check.equal(text.returncode, 3, "text output: same exit code")
+    check.equal(text.returncode, 4, "text output: same exit code")
     check.that("CRITICAL" in text.stdout and f"127.0.0.1:{LISTEN}" in text.stdout, "text names the status and the destination")
     prom = host("--prometheus")
-    check.equal(prom.returncode, 3, "prometheus output: same exit code")
+    check.equal(prom.returncode, 4, "prometheus output: same exit code")
     samples = {}
     for line in prom.stdout.splitlines():
         if line.startswith("#"):
@@ -122,10 +124,10 @@ try:
     # Closed by the client side: the ports sit in TIME-WAIT and still count.
     check.equal(connections("close"), "ok 0", "connections closed")
     doc, rc = host_json()
-    check.equal(rc, 3, "TIME-WAIT still holds the ports: critical")
+    check.equal(rc, 4, "TIME-WAIT still holds the ports: critical")
     check.equal(doc["ephemeral_ports"]["time_wait"], 85, "85 ports in TIME-WAIT")
     check.equal(doc["destinations"][0]["time_wait"] if doc["destinations"] else None, 85, "TIME-WAIT towards the listener")
-    print(f"exit codes: idle 0, 64 connections 1, 85 connections 3, after close (TIME-WAIT) {rc}")
+    print(f"exit codes: idle 0, 64 connections 1, 85 connections 4, after close (TIME-WAIT) {rc}")
 finally:
     if helper:
         try:

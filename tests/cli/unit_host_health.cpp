@@ -102,19 +102,23 @@ TEST_CASE("remedies name the unreserved listeners and keep existing reservations
   const HostHealth h = assess_host(kConfig, t, {});
   REQUIRE(h.listeners.size() == 2);
   CHECK(h.listeners[1].reserved);
-  const auto fixes = remedies(h);
+  const auto fixes = remedies(h, {}, {}, {});
   REQUIRE(fixes.size() == 2);
-  CHECK(fixes[0].find("ip_local_reserved_ports=80,40050,40090-40099") != std::string::npos);
-  CHECK(fixes[1].find("40050") != std::string::npos);
+  CHECK(fixes[0].id == "reserve-listeners");
+  CHECK(fixes[0].action.find("ip_local_reserved_ports=80,40050,40090-40099") != std::string::npos);
+  CHECK(fixes[1].action.find("40050") != std::string::npos);
+  CHECK_FALSE(fixes[1].why.empty());
 }
 
 TEST_CASE("prometheus output is valid exposition text", "[host]") {
   std::vector<SocketEntry> t{tcp("10.0.0.1", 40001, "10.0.0.9", 443, SocketState::established)};
-  const HostHealth h = assess_host(kConfig, t, {});
   const Thresholds th;
+  HostReport r{{"we\"ird", "/run/netns/x", 1, NetnsSource::named, 0}, true, assess_host(kConfig, t, {}), {}, {}};
+  r.holders.top.push_back({Transport::tcp, 42, "a\nb\"c\\", 1, 1.0});
   std::ostringstream out;
-  render_prometheus({h, th, std::string("we\"ird")}, out);
-  const std::regex sample(R"(^[a-z_]+\{netns="we\\"ird"(,[a-z_]+="[^"]*")*\} -?[0-9.e+-]+$)");
+  const HostView views[] = {{r, th}};
+  render_prometheus(views, out);
+  const std::regex sample(R"(^[a-z_]+\{netns="we\\"ird"(,[a-z_]+="([^"\\]|\\.)*")*\} -?[0-9.e+-]+$)");
   const std::regex comment(R"(^# (HELP|TYPE) portclass_[a-z_]+ .+$)");
   std::istringstream lines(out.str());
   int samples = 0;
@@ -123,7 +127,8 @@ TEST_CASE("prometheus output is valid exposition text", "[host]") {
     CHECK((std::regex_match(line, sample) || std::regex_match(line, comment)));
     samples += line[0] != '#';
   }
-  CHECK(samples >= 12);
+  CHECK(samples >= 16);
+  CHECK(out.str().find(R"(process="a\nb\"c\\")") != std::string::npos);
 }
 
 TEST_CASE("sysctl texts parse as the kernel writes them", "[host]") {

@@ -61,7 +61,7 @@ std::variant<OsProfileDb, Failure> os_profiles(const Inputs& in) {
   OsProfileDb db = OsProfileDb::builtin();
   if (!in.profiles.empty()) {
     auto user = OsProfileDb::load_file(in.profiles);
-    if (!user) return Failure{kBadInput, user.error().message};
+    if (!user) return Failure{kExitUsage, user.error().message};
     db = db.overridden_by(*user);
   }
   return db;
@@ -71,21 +71,21 @@ std::variant<ProfileImport, Failure> import_with(const Inputs& in, const OsProfi
   std::vector<IpPrefix> groups;
   for (const std::string& text : in.profile_subnets) {
     auto p = IpPrefix::parse(text);
-    if (!p) return Failure{kBadInput, "--profile-subnet: " + p.error().message};
+    if (!p) return Failure{kExitUsage, "--profile-subnet: " + p.error().message};
     groups.push_back(*p);
   }
   // The signatures only decide hosts the document holds no verdict for; a bad file is still an error.
   auto signatures = load_signatures(in.signatures);
-  if (!signatures) return Failure{kBadInput, signatures.error().message};
+  if (!signatures) return Failure{kExitUsage, signatures.error().message};
   auto imported = import_profiles_file(in.from_profile, db, groups, &signatures->db);
-  if (!imported) return Failure{kBadInput, imported.error().message};
+  if (!imported) return Failure{kExitUsage, imported.error().message};
   return std::move(*imported);
 }
 
 }  // namespace
 
 std::variant<ProfileImport, Failure> import_from_profile(const Inputs& in) {
-  if (in.from_profile.empty()) return Failure{kBadInput, "--explain-ranges needs --from-profile"};
+  if (in.from_profile.empty()) return Failure{kExitUsage, "--explain-ranges needs --from-profile"};
   auto db = os_profiles(in);
   if (auto* f = std::get_if<Failure>(&db)) return *f;
   return import_with(in, std::get<OsProfileDb>(db));
@@ -98,14 +98,14 @@ std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::s
   Config config;
   if (!in.config.empty()) {
     auto loaded = load_config(in.config, db);
-    if (!loaded) return Failure{kBadInput, loaded.error().message};
+    if (!loaded) return Failure{kExitUsage, loaded.error().message};
     config = std::move(*loaded);
   }
-  if (auto o = apply_overrides(config, in.overrides, db); !o) return Failure{kBadInput, o.error().message};
+  if (auto o = apply_overrides(config, in.overrides, db); !o) return Failure{kExitUsage, o.error().message};
 
   if (!in.from_profile.empty()) {
     if (in.overrides.mode && *in.overrides.mode == "host")
-      return Failure{kBadInput, "--from-profile makes a gateway ruleset; it cannot be combined with --mode host"};
+      return Failure{kExitUsage, "--from-profile makes a gateway ruleset; it cannot be combined with --mode host"};
     config.mode = Mode::gateway;
     auto imported = import_with(in, db);
     if (auto* f = std::get_if<Failure>(&imported)) return *f;
@@ -113,16 +113,16 @@ std::variant<Ruleset, Failure> make_ruleset(const Inputs& in, std::vector<std::s
     config.subnets.insert(config.subnets.end(), got.subnets.begin(), got.subnets.end());
     notes.insert(notes.end(), got.notes.begin(), got.notes.end());
   } else if (!in.profile_subnets.empty()) {
-    return Failure{kBadInput, "--profile-subnet needs --from-profile"};
+    return Failure{kExitUsage, "--profile-subnet needs --from-profile"};
   }
 
   if (config.mode == Mode::host && !config.host_range) {
     auto live = read_live_range();
-    if (!live) return Failure{kSystem, "cannot read this host's ephemeral range: " + live.error().message};
+    if (!live) return Failure{kExitSystem, "cannot read this host's ephemeral range: " + live.error().message};
     config.host_range = live_range_spec(*live);
   }
   auto ruleset = build_ruleset(config);
-  if (!ruleset) return Failure{kBadInput, ruleset.error().message};
+  if (!ruleset) return Failure{kExitUsage, ruleset.error().message};
   return std::move(*ruleset);
 }
 

@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/exit_codes.hpp"
+#include "portclass/exit_code.hpp"
 #include "portclass/nft/config.hpp"
 #include "portclass/nft/model.hpp"
 #include "portclass/nft/profile_import.hpp"
@@ -33,7 +33,7 @@ void add_netns_option(CLI::App& app, std::string& netns);
 
 // A failure with the exit code it deserves.
 struct Failure {
-  Exit code;
+  ExitCode code;
   std::string message;
 };
 

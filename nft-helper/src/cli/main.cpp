@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "cli/exit_codes.hpp"
+#include "portclass/exit_code.hpp"
 #include "cli/inputs.hpp"
 #include "portclass/nft/audit.hpp"
 #include "portclass/nft/kernel.hpp"
@@ -20,7 +20,7 @@
 namespace portclass::nft::cli {
 namespace {
 
-int fail(Exit code, const std::string& message) {
+int fail(ExitCode code, const std::string& message) {
   std::cerr << "portclass-nft: " << message << "\n";
   return code;
 }
@@ -28,21 +28,21 @@ int fail(Exit code, const std::string& message) {
 // Enters --netns when given; a failure is a system error.
 std::optional<int> enter(const std::string& netns) {
   if (netns.empty()) return std::nullopt;
-  if (!is_netns_name(netns)) return fail(kBadInput, "--netns: '" + netns + "' is not a namespace name");
-  if (auto r = enter_netns(netns); !r) return fail(kSystem, r.error().message);
+  if (!is_netns_name(netns)) return fail(kExitUsage, "--netns: '" + netns + "' is not a namespace name");
+  if (auto r = enter_netns(netns); !r) return fail(kExitSystem, r.error().message);
   return std::nullopt;
 }
 
 // 1 when the kernel refused the ruleset or a confirmation is pending (nothing
 // changed, nothing wrong with the system); 3 for system trouble.
-Exit refusal_code(const Error& e) {
-  return is_refusal(e) || e.message.rfind("a safe apply is waiting", 0) == 0 ? kFound : kSystem;
+ExitCode refusal_code(const Error& e) {
+  return is_refusal(e) || e.message.rfind("a safe apply is waiting", 0) == 0 ? kExitFound : kExitSystem;
 }
 
 // After an apply: a namespace deleted meanwhile took the new table with it.
 std::optional<int> vanished(const std::string& netns) {
   if (netns.empty() || netns_still_named(netns)) return std::nullopt;
-  return fail(kSystem, "network namespace '" + netns +
+  return fail(kExitSystem, "network namespace '" + netns +
                            "' was deleted during the apply: the table went into it and is lost with it");
 }
 
@@ -60,12 +60,12 @@ std::variant<Ruleset, int> ruleset_or_exit(const Inputs& in) {
 int write_out(const std::string& text, const std::string& output) {
   if (output.empty() || output == "-") {
     std::cout << text;
-    return std::cout ? kOk : fail(kSystem, "cannot write to standard output");
+    return std::cout ? kExitOk : fail(kExitSystem, "cannot write to standard output");
   }
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   out << text;
-  if (!out) return fail(kSystem, "cannot write " + output);
-  return kOk;
+  if (!out) return fail(kExitSystem, "cannot write " + output);
+  return kExitOk;
 }
 
 int run_generate(const Inputs& in, bool json, const std::string& output) {
@@ -94,7 +94,7 @@ int run_check(const Inputs& in) {
   if (auto k = kernel_check(r); !k) return fail(refusal_code(k.error()), k.error().message);
   std::cout << "ok: the kernel accepts table inet " << r.table << " (" << rules_in(r) << " rules, " << r.sets.size()
             << " sets); nothing was applied\n";
-  return kOk;
+  return kExitOk;
 }
 
 int run_apply(const Inputs& in, int confirm_seconds, bool wait) {
@@ -104,12 +104,12 @@ int run_apply(const Inputs& in, int confirm_seconds, bool wait) {
   const Ruleset& r = std::get<Ruleset>(made);
   const auto dir = state_dir_for(in.netns);
   if (confirm_seconds <= 0) {
-    if (wait) return fail(kBadInput, "--wait needs --confirm SECONDS");
+    if (wait) return fail(kExitUsage, "--wait needs --confirm SECONDS");
     if (auto k = apply_unless_pending(dir, [&r] { return kernel_apply(r); }); !k)
       return fail(refusal_code(k.error()), k.error().message);
     if (auto v = vanished(in.netns)) return *v;
     std::cout << "applied table inet " << r.table << " (" << rules_in(r) << " rules, " << r.sets.size() << " sets)\n";
-    return kOk;
+    return kExitOk;
   }
   auto pending = safe_apply(r, std::chrono::seconds(confirm_seconds), dir);
   if (!pending) {
@@ -119,41 +119,41 @@ int run_apply(const Inputs& in, int confirm_seconds, bool wait) {
   const std::string confirm_cmd = "portclass-nft confirm" + (in.netns.empty() ? "" : " --netns " + in.netns);
   std::cout << "applied table inet " << r.table << "; the previous ruleset comes back in " << confirm_seconds
             << " s unless `" << confirm_cmd << "` is run (watchdog pid " << pending->watchdog << ")" << std::endl;
-  if (!wait) return kOk;
+  if (!wait) return kExitOk;
   const Status s = wait_outcome(dir);
   switch (s.outcome) {
-    case Outcome::confirmed: std::cout << "confirmed: the new ruleset stays\n"; return kOk;
-    case Outcome::reverted: return fail(kFound, "not confirmed in time: the previous ruleset was restored");
-    case Outcome::revert_failed: return fail(kSystem, "not confirmed in time, and the revert failed: " + s.message);
-    default: return fail(kSystem, "the confirmation state ended as '" + to_string(s.outcome) + "'");
+    case Outcome::confirmed: std::cout << "confirmed: the new ruleset stays\n"; return kExitOk;
+    case Outcome::reverted: return fail(kExitFound, "not confirmed in time: the previous ruleset was restored");
+    case Outcome::revert_failed: return fail(kExitSystem, "not confirmed in time, and the revert failed: " + s.message);
+    default: return fail(kExitSystem, "the confirmation state ended as '" + to_string(s.outcome) + "'");
   }
 }
 
 int run_confirm(const std::string& netns) {
   if (auto e = enter(netns)) return *e;
   auto s = confirm_pending(state_dir_for(netns));
-  if (!s) return fail(kFound, s.error().message);
+  if (!s) return fail(kExitFound, s.error().message);
   std::cout << "confirmed: the new ruleset stays\n";
-  return kOk;
+  return kExitOk;
 }
 
 int run_audit(const std::string& netns, bool json) {
   if (auto e = enter(netns)) return *e;
   HostFacts host;
   auto live = read_live_range();
-  if (!live) return fail(kSystem, "cannot read this host's ephemeral range: " + live.error().message);
+  if (!live) return fail(kExitSystem, "cannot read this host's ephemeral range: " + live.error().message);
   host.range = *live;
   auto listening = read_listening_sockets();
-  if (!listening) return fail(kSystem, listening.error().message);
+  if (!listening) return fail(kExitSystem, listening.error().message);
   host.listening = *listening;
   auto ruleset = read_kernel_ruleset();
-  if (!ruleset) return fail(kSystem, "cannot read the ruleset: " + ruleset.error().message);
+  if (!ruleset) return fail(kExitSystem, "cannot read the ruleset: " + ruleset.error().message);
   const AuditReport report = audit(*ruleset, host);
   if (json)
     std::cout << to_json(report).dump(2) << "\n";
   else
     std::cout << to_text(report);
-  return report.findings.empty() ? kOk : kFound;
+  return report.findings.empty() ? kExitOk : kExitFound;
 }
 
 int run(int argc, char** argv) {
@@ -200,14 +200,14 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    return fail(kBadInput, std::string(e.what()) + " (see --help)");
+    return fail(kExitUsage, std::string(e.what()) + " (see --help)");
   }
   if (*gen) return explain ? run_explain_ranges(gen_in, output) : run_generate(gen_in, json, output);
   if (*check) return run_check(check_in);
   if (*apply) return run_apply(apply_in, confirm_seconds, wait);
   if (*confirm) return run_confirm(confirm_netns);
   if (*aud) return run_audit(audit_netns, audit_json);
-  return fail(kBadInput, "no command (see --help)");
+  return fail(kExitUsage, "no command (see --help)");
 }
 
 }  // namespace
@@ -218,6 +218,6 @@ int main(int argc, char** argv) {
     return portclass::nft::cli::run(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "portclass-nft: internal error: " << e.what() << "\n";
-    return portclass::nft::cli::kSystem;
+    return portclass::kExitSystem;
   }
 }
