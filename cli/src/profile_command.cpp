@@ -14,6 +14,7 @@
 #include "knowledge_option.hpp"
 #include "live_profile.hpp"
 #include "live_table.hpp"
+#include "merge_order.hpp"
 #include "portclass/capture/capture_reader.hpp"
 #include "portclass/profile_json.hpp"
 #include "profile_report.hpp"
@@ -177,7 +178,7 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
   };
 
   if (options.merge) {
-    for (const auto& path : options.inputs) read_profiles(path, directory, summary);
+    for (const auto& path : in_time_order(options.inputs)) read_profiles(path, directory, summary);
   } else if (!summary.live) {
     ProgressBar progress;
     for (const auto& path : options.inputs)
