@@ -4,7 +4,7 @@
 #include <toml++/toml.h>
 
 #include "builtin_data.hpp"
-#include "toml_fields.hpp"
+#include "portclass/toml_fields.hpp"
 
 namespace portclass {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "builtin_data.hpp"
 #include "portclass/text_file.hpp"
-#include "toml_fields.hpp"
+#include "portclass/toml_fields.hpp"
 
 namespace portclass {
 namespace {

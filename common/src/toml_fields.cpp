@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "toml_fields.hpp"
+#include "portclass/toml_fields.hpp"
 
 #include <algorithm>
 #include <cstdio>

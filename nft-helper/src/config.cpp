@@ -3,12 +3,12 @@
 
 #include <toml++/toml.h>
 
-#include <cstdio>
-#include <fstream>
 #include <map>
-#include <sstream>
+#include <memory>
 
 #include "portclass/nft/names.hpp"
+#include "portclass/text_file.hpp"
+#include "portclass/toml_fields.hpp"
 #include "portclass/toml_document.hpp"
 
 namespace portclass::nft {
@@ -18,25 +18,11 @@ Error at(std::string_view origin, const std::string& message) {
   return make_error(std::string(origin) + ": " + message);
 }
 
-bool only_keys(const toml::table& t, std::initializer_list<std::string_view> keys, std::string* unknown) {
-  for (auto&& [k, v] : t) {
-    (void)v;
-    bool known = false;
-    for (std::string_view key : keys) known = known || k.str() == key;
-    if (!known) {
-      *unknown = std::string(k.str());
-      return false;
-    }
-  }
-  return true;
-}
-
+// The core's field readers, with this file's name in front of each message.
 Result<bool> check_keys(std::string_view origin, const std::string& section, const toml::table& t,
                         std::initializer_list<std::string_view> keys) {
-  std::string unknown;
-  if (only_keys(t, keys, &unknown))
-    return true;
-  return at(origin, "unknown key " + quoted_for_error(unknown) + (section.empty() ? "" : " in [" + section + "]"));
+  return toml_fields::only_known_keys(t, keys,
+                                      std::string(origin) + ": " + (section.empty() ? "" : "[" + section + "] "));
 }
 
 Result<bool> read_bool(std::string_view origin, const toml::table& t, std::string_view key, bool& out) {
@@ -48,10 +34,10 @@ Result<bool> read_bool(std::string_view origin, const toml::table& t, std::strin
 }
 
 Result<std::optional<std::string>> read_string(std::string_view origin, const toml::table& t, std::string_view key) {
-  const toml::node* n = t.get(key);
-  if (!n) return std::optional<std::string>{};
-  if (!n->is_string()) return at(origin, "'" + std::string(key) + "' must be a string");
-  return std::optional<std::string>{n->as_string()->get()};
+  if (!t.contains(key)) return std::optional<std::string>{};
+  auto s = toml_fields::string_field(t, key, std::string(origin) + ": ");
+  if (!s) return s.error();
+  return std::optional<std::string>{std::move(s).value()};
 }
 
 // A port list: [22, "8000-8100"], or "22,8000-8100".
@@ -138,6 +124,163 @@ Result<RangeSpec> resolve_range(std::string_view text, const std::map<std::strin
   return RangeSpec{"", *ports, "range " + ports->to_string()};
 }
 
+namespace {
+
+// Each [section] of the file has one reader below. They share the shape of
+// nftables' own parser: a table in, the Config filled in, the first error out
+// with the file name in front.
+
+Result<OsProfileDb> read_profiles(std::string_view origin, const toml::table& doc, const OsProfileDb& base_db,
+                                  const std::filesystem::path& base_dir) {
+  auto s = read_string(origin, doc, "profiles");
+  if (!s) return s.error();
+  if (!*s) return base_db;
+  std::filesystem::path path = **s;
+  if (path.is_relative() && !base_dir.empty()) path = base_dir / path;
+  auto user = OsProfileDb::load_file(path);
+  if (!user) return at(origin, user.error().message);
+  return base_db.overridden_by(*user);
+}
+
+// A top-level string key, checked by CHECK (mode, identifier or comment rules).
+template <class T, class Check>
+Result<bool> read_checked(std::string_view origin, const toml::table& doc, std::string_view key, T& out,
+                          Check check) {
+  auto s = read_string(origin, doc, key);
+  if (!s) return s.error();
+  if (!*s) return true;
+  auto value = check(**s);
+  if (!value) return at(origin, value.error().message);
+  out = *value;
+  return true;
+}
+
+Result<bool> read_top_level(std::string_view origin, const toml::table& doc, Config& c) {
+  if (auto r = read_checked(origin, doc, "mode", c.mode, parse_mode); !r) return r;
+  if (auto r = read_checked(origin, doc, "table", c.table, [](std::string_view v) { return check_identifier("table", v); });
+      !r)
+    return r;
+  if (auto r = read_checked(origin, doc, "comment", c.comment,
+                            [](std::string_view v) { return check_comment("comment", v); });
+      !r)
+    return r;
+  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ipv4", &c.ipv4}, {"ipv6", &c.ipv6},
+                            {"stateless", &c.stateless}, {"ping", &c.ping}})
+    if (auto b = read_bool(origin, doc, key, *field); !b) return b;
+  return true;
+}
+
+// The table under KEY, or null when the file has none; an error when KEY is
+// not a table. SHAPE says what the table should hold, for the message.
+Result<const toml::table*> section(std::string_view origin, const toml::table& doc, std::string_view key,
+                                   std::string_view shape) {
+  const toml::node* n = doc.get(key);
+  if (!n) return static_cast<const toml::table*>(nullptr);
+  if (!n->is_table()) return at(origin, "[" + std::string(key) + "] must be " + std::string(shape));
+  return n->as_table();
+}
+
+Result<bool> read_ranges(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
+  auto t = section(origin, doc, "ranges", "a table of name = \"ports\"");
+  if (!t) return t.error();
+  if (!*t) return true;
+  for (auto&& [k, v] : **t) {
+    auto name = check_identifier("range name", k.str());
+    if (!name) return at(origin, name.error().message);
+    if (db.find(*name) || *name == "live")
+      return at(origin, "range name '" + *name + "' is reserved or an OS profile id: pick another");
+    if (!v.is_string()) return at(origin, "range " + *name + " must be a \"a-b\" string");
+    auto ports = parse_ports("range " + *name, v.as_string()->get());
+    if (!ports) return at(origin, ports.error().message);
+    if (ports->empty()) return at(origin, "range " + *name + " is empty");
+    c.named_ranges[*name] = *ports;
+  }
+  return true;
+}
+
+Result<bool> read_host(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
+  auto t = section(origin, doc, "host", "a table");
+  if (!t) return t.error();
+  if (!*t) return true;
+  if (auto k = check_keys(origin, "host", **t, {"range"}); !k) return k;
+  auto r = read_string(origin, **t, "range");
+  if (!r) return r.error();
+  if (*r && **r != "live") {
+    auto spec = resolve_range(**r, c.named_ranges, db);
+    if (!spec) return at(origin, "[host] " + spec.error().message);
+    c.host_range = *spec;
+  }
+  return true;
+}
+
+Result<bool> read_subnets(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
+  auto t = section(origin, doc, "subnets", "a table of \"prefix\" = \"range\"");
+  if (!t) return t.error();
+  if (!*t) return true;
+  c.subnets.reserve((*t)->size());
+  // Thousands of subnets share a handful of ranges: resolve each text once.
+  std::map<std::string, std::shared_ptr<const RangeSpec>, std::less<>> resolved;
+  for (auto&& [k, v] : **t) {
+    if (!v.is_string()) return at(origin, "subnet " + quoted_for_error(k.str()) + " must map to a range string");
+    auto prefix = IpPrefix::parse(k.str());
+    if (!prefix) return at(origin, "subnet " + quoted_for_error(k.str()) + ": " + prefix.error().message);
+    const std::string& range_text = v.as_string()->get();
+    auto it = resolved.find(range_text);
+    if (it == resolved.end()) {
+      auto r = resolve_range(range_text, c.named_ranges, db);
+      if (!r) return at(origin, "subnet " + prefix->to_string() + ": " + r.error().message);
+      it = resolved.emplace(range_text, std::make_shared<const RangeSpec>(std::move(*r))).first;
+    }
+    c.subnets.push_back(Subnet{*prefix, it->second});
+  }
+  return true;
+}
+
+// tcp = [...] and udp = [...] of [services] or [outbound].
+Result<bool> read_tcp_udp(std::string_view origin, const toml::table& t, const std::string& section_name,
+                          PortSet& tcp, PortSet& udp) {
+  auto tcp_ports = read_ports(origin, t, "tcp", section_name + ".tcp");
+  if (!tcp_ports) return tcp_ports.error();
+  auto udp_ports = read_ports(origin, t, "udp", section_name + ".udp");
+  if (!udp_ports) return udp_ports.error();
+  tcp = *tcp_ports;
+  udp = *udp_ports;
+  return true;
+}
+
+Result<bool> read_services(std::string_view origin, const toml::table& doc, Config& c) {
+  auto t = section(origin, doc, "services", "a table");
+  if (!t) return t.error();
+  if (!*t) return true;
+  if (auto k = check_keys(origin, "services", **t, {"tcp", "udp"}); !k) return k;
+  return read_tcp_udp(origin, **t, "services", c.tcp_services, c.udp_services);
+}
+
+Result<bool> read_outbound(std::string_view origin, const toml::table& doc, Config& c) {
+  auto t = section(origin, doc, "outbound", "a table");
+  if (!t) return t.error();
+  if (!*t) return true;
+  if (auto k = check_keys(origin, "outbound", **t, {"policy", "tcp", "udp"}); !k) return k;
+  if (auto r = read_checked(origin, **t, "policy", c.outbound, parse_outbound); !r) return r;
+  return read_tcp_udp(origin, **t, "outbound", c.outbound_tcp, c.outbound_udp);
+}
+
+Result<bool> read_protocols(std::string_view origin, const toml::table& doc, Config& c) {
+  auto t = section(origin, doc, "protocols", "a table");
+  if (!t) return t.error();
+  if (!*t) return true;
+  if (auto k = check_keys(origin, "protocols", **t, {"ntp", "dhcp", "mdns", "ike", "wireguard"}); !k) return k;
+  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ntp", &c.protocols.ntp}, {"dhcp", &c.protocols.dhcp},
+                            {"mdns", &c.protocols.mdns}, {"ike", &c.protocols.ike}})
+    if (auto b = read_bool(origin, **t, key, *field); !b) return b;
+  auto wg = read_ports(origin, **t, "wireguard", "protocols.wireguard");
+  if (!wg) return wg.error();
+  c.protocols.wireguard = *wg;
+  return true;
+}
+
+}  // namespace
+
 Result<Config> parse_config(std::string_view text, std::string_view origin, const OsProfileDb& base_db,
                             const std::filesystem::path& base_dir) {
   auto parsed = parse_toml_document(text, origin);
@@ -148,141 +291,26 @@ Result<Config> parse_config(std::string_view text, std::string_view origin, cons
                            "host", "subnets", "services", "outbound", "protocols"});
       !k)
     return k.error();
-
+  auto db = read_profiles(origin, doc, base_db, base_dir);
+  if (!db) return db.error();
   Config c;
-  OsProfileDb db = base_db;
-  if (auto s = read_string(origin, doc, "profiles"); !s) {
-    return s.error();
-  } else if (*s) {
-    std::filesystem::path path = **s;
-    if (path.is_relative() && !base_dir.empty()) path = base_dir / path;
-    auto user = OsProfileDb::load_file(path);
-    if (!user) return at(origin, user.error().message);
-    db = db.overridden_by(*user);
-  }
-  if (auto s = read_string(origin, doc, "mode"); !s) {
-    return s.error();
-  } else if (*s) {
-    auto m = parse_mode(**s);
-    if (!m) return at(origin, m.error().message);
-    c.mode = *m;
-  }
-  if (auto s = read_string(origin, doc, "table"); !s) {
-    return s.error();
-  } else if (*s) {
-    auto n = check_identifier("table", **s);
-    if (!n) return at(origin, n.error().message);
-    c.table = *n;
-  }
-  if (auto s = read_string(origin, doc, "comment"); !s) {
-    return s.error();
-  } else if (*s) {
-    auto n = check_comment("comment", **s);
-    if (!n) return at(origin, n.error().message);
-    c.comment = *n;
-  }
-  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ipv4", &c.ipv4}, {"ipv6", &c.ipv6},
-                            {"stateless", &c.stateless}, {"ping", &c.ping}})
-    if (auto b = read_bool(origin, doc, key, *field); !b) return b.error();
-
-  if (const toml::node* n = doc.get("ranges")) {
-    if (!n->is_table()) return at(origin, "[ranges] must be a table of name = \"ports\"");
-    for (auto&& [k, v] : *n->as_table()) {
-      auto name = check_identifier("range name", k.str());
-      if (!name) return at(origin, name.error().message);
-      if (db.find(*name) || *name == "live")
-        return at(origin, "range name '" + *name + "' is reserved or an OS profile id: pick another");
-      if (!v.is_string()) return at(origin, "range " + *name + " must be a \"a-b\" string");
-      auto ports = parse_ports("range " + *name, v.as_string()->get());
-      if (!ports) return at(origin, ports.error().message);
-      if (ports->empty()) return at(origin, "range " + *name + " is empty");
-      c.named_ranges[*name] = *ports;
-    }
-  }
-  if (const toml::node* n = doc.get("host")) {
-    if (!n->is_table()) return at(origin, "[host] must be a table");
-    const toml::table& host = *n->as_table();
-    if (auto k = check_keys(origin, "host", host, {"range"}); !k) return k.error();
-    auto r = read_string(origin, host, "range");
-    if (!r) return r.error();
-    if (*r && **r != "live") {
-      auto spec = resolve_range(**r, c.named_ranges, db);
-      if (!spec) return at(origin, "[host] " + spec.error().message);
-      c.host_range = *spec;
-    }
-  }
-  if (const toml::node* n = doc.get("subnets")) {
-    if (!n->is_table()) return at(origin, "[subnets] must be a table of \"prefix\" = \"range\"");
-    const toml::table& subnets = *n->as_table();
-    c.subnets.reserve(subnets.size());
-    // Thousands of subnets share a handful of ranges: resolve each text once.
-    std::map<std::string, std::shared_ptr<const RangeSpec>, std::less<>> resolved;
-    for (auto&& [k, v] : subnets) {
-      if (!v.is_string()) return at(origin, "subnet " + quoted_for_error(k.str()) + " must map to a range string");
-      auto prefix = IpPrefix::parse(k.str());
-      if (!prefix) return at(origin, "subnet " + quoted_for_error(k.str()) + ": " + prefix.error().message);
-      const std::string& range_text = v.as_string()->get();
-      auto it = resolved.find(range_text);
-      if (it == resolved.end()) {
-        auto r = resolve_range(range_text, c.named_ranges, db);
-        if (!r) return at(origin, "subnet " + prefix->to_string() + ": " + r.error().message);
-        it = resolved.emplace(range_text, std::make_shared<const RangeSpec>(std::move(*r))).first;
-      }
-      c.subnets.push_back(Subnet{*prefix, it->second});
-    }
-  }
-  if (const toml::node* n = doc.get("services")) {
-    if (!n->is_table()) return at(origin, "[services] must be a table");
-    const toml::table& t = *n->as_table();
-    if (auto k = check_keys(origin, "services", t, {"tcp", "udp"}); !k) return k.error();
-    auto tcp = read_ports(origin, t, "tcp", "services.tcp");
-    if (!tcp) return tcp.error();
-    auto udp = read_ports(origin, t, "udp", "services.udp");
-    if (!udp) return udp.error();
-    c.tcp_services = *tcp;
-    c.udp_services = *udp;
-  }
-  if (const toml::node* n = doc.get("outbound")) {
-    if (!n->is_table()) return at(origin, "[outbound] must be a table");
-    const toml::table& t = *n->as_table();
-    if (auto k = check_keys(origin, "outbound", t, {"policy", "tcp", "udp"}); !k) return k.error();
-    if (auto s = read_string(origin, t, "policy"); !s) {
-      return s.error();
-    } else if (*s) {
-      auto o = parse_outbound(**s);
-      if (!o) return at(origin, o.error().message);
-      c.outbound = *o;
-    }
-    auto tcp = read_ports(origin, t, "tcp", "outbound.tcp");
-    if (!tcp) return tcp.error();
-    auto udp = read_ports(origin, t, "udp", "outbound.udp");
-    if (!udp) return udp.error();
-    c.outbound_tcp = *tcp;
-    c.outbound_udp = *udp;
-  }
-  if (const toml::node* n = doc.get("protocols")) {
-    if (!n->is_table()) return at(origin, "[protocols] must be a table");
-    const toml::table& t = *n->as_table();
-    if (auto k = check_keys(origin, "protocols", t, {"ntp", "dhcp", "mdns", "ike", "wireguard"}); !k)
-      return k.error();
-    for (auto [key, field] : {std::pair<std::string_view, bool*>{"ntp", &c.protocols.ntp},
-                              {"dhcp", &c.protocols.dhcp}, {"mdns", &c.protocols.mdns}, {"ike", &c.protocols.ike}})
-      if (auto b = read_bool(origin, t, key, *field); !b) return b.error();
-    auto wg = read_ports(origin, t, "wireguard", "protocols.wireguard");
-    if (!wg) return wg.error();
-    c.protocols.wireguard = *wg;
-  }
+  if (auto r = read_top_level(origin, doc, c); !r) return r.error();
+  // [ranges] before [host] and [subnets], which may name them.
+  if (auto r = read_ranges(origin, doc, *db, c); !r) return r.error();
+  if (auto r = read_host(origin, doc, *db, c); !r) return r.error();
+  if (auto r = read_subnets(origin, doc, *db, c); !r) return r.error();
+  if (auto r = read_services(origin, doc, c); !r) return r.error();
+  if (auto r = read_outbound(origin, doc, c); !r) return r.error();
+  if (auto r = read_protocols(origin, doc, c); !r) return r.error();
   return c;
 }
 
 Result<Config> load_config(const std::filesystem::path& path, const OsProfileDb& db) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return make_error(path.string() + ": cannot read the config file");
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(text.data(), static_cast<std::streamsize>(text.size())))
-    return make_error(path.string() + ": cannot read the config file");
-  return parse_config(text, path.string(), db, path.parent_path());
+  // read_text_file refuses a directory, a FIFO or a device with one line
+  // instead of an exception or a read that never returns.
+  auto text = read_text_file(path, "config file");
+  if (!text) return text.error();
+  return parse_config(*text, path.string(), db, path.parent_path());
 }
 
 Result<bool> apply_overrides(Config& c, const Overrides& o, const OsProfileDb& db) {

@@ -21,6 +21,15 @@ class Case:
     wrap: list = field(default_factory=list)
 
 
+# A file content that asks run_case for a named pipe instead of a file: a
+# reader that opens it would block for ever, so it must be refused first.
+class Fifo:
+    pass
+
+
+FIFO = Fifo()
+
+
 def pcap_header(linktype=1, snaplen=65535, magic=b"\xd4\xc3\xb2\xa1"):
     return magic + bytes([2, 0, 4, 0]) + bytes(8) + snaplen.to_bytes(4, "little") + linktype.to_bytes(4, "little")
 
@@ -153,6 +162,10 @@ CASES = [
     # --- portclass-nft: config files and profile documents -----------------------------------
     Case("nft-config-missing", "config", "config that does not exist", "portclass-nft",
          ["generate", "--config", "none.toml"], 2, ["none.toml"]),
+    Case("nft-config-directory", "config", "a directory given as the config", "portclass-nft",
+         ["generate", "--config", "conf"], 2, ["conf", "not a regular file"], {"conf/x": ""}),
+    Case("nft-config-fifo", "config", "a named pipe given as the config", "portclass-nft",
+         ["generate", "--config", "c.toml"], 2, ["c.toml", "not a regular file"], {"c.toml": FIFO}),
     Case("nft-config-not-toml", "config", "config that is not TOML", "portclass-nft",
          ["generate", "--config", "c.toml"], 2, ["c.toml"], {"c.toml": "mode = \n[subnets\n"}),
     Case("nft-config-hostile-table", "config", "table name that closes the string", "portclass-nft",
