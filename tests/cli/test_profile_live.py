@@ -20,6 +20,8 @@ server's namespace with their peers moved straight into the clients'.
 """
 import json
 import os
+import pty
+import select
 import shutil
 import signal
 import subprocess
@@ -246,6 +248,40 @@ try:
     check.that(texty.returncode == 0 and out.startswith("live on vC1:") and "kernel drops: 0" in out,
                f"the text report names the interface and the kernel drops ({out.splitlines()[:2]})")
     check.that("host table capped at 2:" in out, "live --max-hosts: the cap and the evictions in the summary")
+
+    # On a terminal: the table, redrawn, then erased; SIGINT stops like SIGTERM.
+    master, slave = pty.openpty()
+    tabled = subprocess.Popen([binary, "profile", "--netns", server_ns, "-i", "vC1", "--json"],
+                              stdout=subprocess.PIPE, stderr=slave)
+    started.append(tabled)
+    os.close(slave)
+    time.sleep(0.3)
+    traffic().wait(timeout=30)
+    time.sleep(1.2)
+    tabled.send_signal(signal.SIGINT)
+    out, _ = tabled.communicate(timeout=20)
+    drawn = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(master)
+    check.equal(tabled.returncode, 0, "SIGINT: exit 0")
+    check.that(b"live on vC1" in drawn and b"10.79.1.2" in drawn and b"windows" in drawn,
+               f"on a terminal, the live table shows the hosts and verdicts ({drawn[:200]!r})")
+    check.that(drawn.count(b"live on vC1") >= 2, "the table is redrawn about once a second")
+    check.that(drawn.endswith(b"\x1b[J"), "the table is erased before the report")
+    try:
+        check.that(len(json.loads(out)["hosts"]) >= 2, "after SIGINT the report on stdout is complete")
+    except json.JSONDecodeError as e:
+        check.that(False, f"after SIGINT: invalid JSON ({e})")
 finally:
     cleanup()
     shutil.rmtree(work, ignore_errors=True)
