@@ -158,14 +158,19 @@ void CaptureAnalysis::record_anchors(const PacketIn& packet, const PacketOut& ou
 const HostJudgement* CaptureAnalysis::judge(const IpAddress& address, HostState& state, bool final) {
   if (!state.profile) state.profile = directory_.find(address);
   if (!state.profile) return nullptr;
+  if (final && state.judgement && state.final_at == observations_) return state.judgement.get();
   const Stamp exact = stamp_of(*state.profile);
-  if (state.judgement && (final ? exact == state.exact : coarsen(exact) == state.coarse)) return state.judgement.get();
+  if (state.judgement && (final ? exact == state.exact : coarsen(exact) == state.coarse)) {
+    if (final) state.final_at = observations_;
+    return state.judgement.get();
+  }
   if (state.judgement)
     *state.judgement = judge_host(address, *state.profile, *config_);
   else
     state.judgement = std::make_unique<HostJudgement>(judge_host(address, *state.profile, *config_));
   state.exact = exact;
   state.coarse = coarsen(exact);
+  state.final_at = final ? observations_ : ~std::uint64_t{0};
   ++state.generation;
   return state.judgement.get();
 }
@@ -240,21 +245,27 @@ PacketOut CaptureAnalysis::process(const PacketIn& packet) {
     // A packet of a connection whose handshake was seen is attributed with
     // certainty; the library's own port heuristic gets e.g. a service on
     // 50000 talking to a client on 2xxxx the wrong way round.
+    ++observations_;
     if (out.method == Method::flow)
       directory_.observe(f, out.decision.client);
     else
       directory_.observe(f);
     if (out.method == Method::syn || out.method == Method::syn_ack) remember_handshake(packet, out);
   }
+  if (!packet.first_pass) {
+    // Later passes learn nothing: the sender's whole-capture judgement (cached
+    // per host) and the findings anchored on this frame are all there is.
+    if (!packet.wanted) return out;
+    if (packet.wants_sender) out.sender = judge(f.src, host(f.src), true);
+    raise_anchored(packet.frame, out);
+    return out;
+  }
   HostState& src = host(f.src);
   HostState& dst = f.dst == f.src ? src : host(f.dst);
-  if (packet.first_pass) record_anchors(packet, out, src, dst);
+  record_anchors(packet, out, src, dst);
   if (!packet.wanted) return out;
-  out.sender = judge(f.src, src, !packet.first_pass);
-  if (packet.first_pass)
-    raise_live(packet, out, src, dst);
-  else
-    raise_anchored(packet.frame, out);
+  if (packet.wants_sender) out.sender = judge(f.src, src, false);
+  raise_live(packet, out, src, dst);
   return out;
 }
 

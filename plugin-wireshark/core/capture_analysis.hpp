@@ -61,6 +61,8 @@ struct PacketIn {
   // tap such as expert info). When not, observing is all there is to do:
   // e.g. the first pass of `tshark -2 -T fields`.
   bool wanted = true;
+  // Someone sees the sending host's fields: PacketOut::sender is filled.
+  bool wants_sender = true;
 };
 
 struct RaisedFinding {
@@ -103,6 +105,9 @@ class CaptureAnalysis {
     Stamp exact;
     Stamp coarse;
     std::uint64_t generation = 0;
+    // The judgement is the whole-capture one for the directory as it was
+    // after `observations_` observations (~0: not known to be).
+    std::uint64_t final_at = ~std::uint64_t{0};
     std::uint32_t first_sent = 0, first_client = 0, first_dns = 0;
     ExpertSet raised_live;
   };
@@ -172,6 +177,10 @@ class CaptureAnalysis {
 
   std::shared_ptr<const Config> config_;
   HostDirectory directory_;
+  // Packets observed so far. Profiles change only when it grows, so a
+  // whole-capture judgement taken at the same count is still exact: later
+  // passes judge each host once instead of re-reading its profile per packet.
+  std::uint64_t observations_ = 0;
   std::unordered_map<IpAddress, HostState, FastHash> hosts_;
   std::unordered_map<ServerKey, ServerState, ServerKeyHash> servers_;
   std::unordered_map<std::uint32_t, std::vector<Anchor>> anchors_;  // by frame number

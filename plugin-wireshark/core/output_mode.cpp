@@ -21,7 +21,11 @@ OutputMode output_mode(const std::vector<std::string>& argv, std::string_view pr
   };
   // Expert fields (_ws.expert.*) gather every protocol's expert items, ours
   // included, and those hang on the protocol's tree.
-  auto own = [&](std::string_view field) { return under(field, protocol) || under(field, "_ws.expert"); };
+  auto own = [&](std::string_view field) {
+    if (!under(field, protocol) && !under(field, "_ws.expert")) return false;
+    mode.own_fields.emplace_back(field);
+    return true;
+  };
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--") break;
@@ -31,10 +35,10 @@ OutputMode output_mode(const std::vector<std::string>& argv, std::string_view pr
       format = arg.substr(2);
     } else if (arg == "-e" && i + 1 < argv.size()) {
       listed = true;
-      mode.lists_own_fields = mode.lists_own_fields || own(argv[++i]);
+      if (own(argv[++i])) mode.lists_own_fields = true;
     } else if (arg.size() > 2 && arg.substr(0, 2) == "-e") {
       listed = true;
-      mode.lists_own_fields = mode.lists_own_fields || own(arg.substr(2));
+      if (own(arg.substr(2))) mode.lists_own_fields = true;
     }
   }
   mode.listed_fields_only = listed && (format == "fields" || format == "json" || format == "jsonraw" || format == "ek");

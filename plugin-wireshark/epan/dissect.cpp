@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The post-dissector: runs after every other dissector on every packet.
 //
-// Cost note: `tshark -T fields` builds a *visible* protocol tree for every
-// packet in Wireshark 4.0, so every item added here is really allocated even
-// when nobody asks for portclass fields. The tree is therefore kept lean:
-// addresses as address fields (no text), the profile list as one string
-// precomputed per port class, flags only where they say something, and no
-// per-item label formatting except the top line.
+// Cost: a field is added only when someone can see it (wanted_fields.hpp:
+// what a visible tree shows, what filters and custom columns reference, what
+// `tshark -T fields -e` lists), and its value is computed only then: the
+// sending host's judgement only for the host's fields, the service name only
+// for portclass.service, the summary line only when it is shown. What is
+// added is lean: addresses as address fields (no text), the profile list as
+// one string precomputed per port class, the host's texts computed once per
+// judgement, flags only where they say something.
 #include "dissect.hpp"
 
 #include <algorithm>
@@ -23,7 +25,9 @@
 #include "fields.hpp"
 #include "portclass/category.hpp"
 #include "registration.hpp"
+#include "report.hpp"
 #include "tap_record.hpp"
+#include "wanted_fields.hpp"
 
 namespace portclass::ws::plugin {
 namespace {
@@ -63,92 +67,93 @@ proto_item* add_address(proto_tree* tree, int hf_v4, int hf_v6, tvbuff_t* tvb, c
   return generated(proto_tree_add_ipv6(tree, hf_v6, tvb, 0, 0, &v6));
 }
 
-// No tree; an invisible one where no portclass field is asked for (a
-// display filter on other protocols); or tshark printing only -e fields,
-// none of them ours: nobody can see what would be built.
-bool wants_tree(proto_tree* tree) {
-  const PluginState& s = state();
-  if (!tree || !proto_field_is_referenced(tree, s.proto)) return false;
-  if (!s.skip_unless_primed) return true;
-  // Filters and custom columns prime their fields: a field of ours marks the
-  // protocol as referenced; expert fields hang on the expert pseudo-protocol.
-  auto primed = [](int hf) { return hf > 0 && proto_registrar_get_nth(static_cast<guint>(hf))->ref_type != HF_REF_TYPE_NONE; };
-  if (primed(s.proto)) return true;
-  for (const expert_field& e : experts())
-    if (primed(e.hf)) return true;
-  return false;
-}
-
 int dissect_quoted(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
-  if (!wants_tree(tree)) return 0;
+  const WantedFields w = wanted_fields(tree);
+  if (!w.protocol()) return 0;
   const FieldIds& f = fields();
   proto_item* top = generated(proto_tree_add_item(tree, state().proto, tvb, 0, 0, ENC_NA));
-  proto_item_append_text(top, ": quoted header of an ICMP error, ports %u -> %u", pinfo->srcport, pinfo->destport);
+  if (w.label())
+    proto_item_append_text(top, ": quoted header of an ICMP error, ports %u -> %u", pinfo->srcport, pinfo->destport);
   proto_tree* t = proto_item_add_subtree(top, subtrees().top);
-  add_bool(t, f.quoted, tvb, true);
-  add_uint(t, f.quoted_srcport, tvb, pinfo->srcport);
-  add_uint(t, f.quoted_dstport, tvb, pinfo->destport);
-  add_string(t, f.quoted_src_cat, tvb, category_name(static_cast<Port>(pinfo->srcport)));
-  add_string(t, f.quoted_dst_cat, tvb, category_name(static_cast<Port>(pinfo->destport)));
+  if (w.has(f.quoted)) add_bool(t, f.quoted, tvb, true);
+  if (w.has(f.quoted_srcport)) add_uint(t, f.quoted_srcport, tvb, pinfo->srcport);
+  if (w.has(f.quoted_dstport)) add_uint(t, f.quoted_dstport, tvb, pinfo->destport);
+  if (w.has(f.quoted_src_cat)) add_string(t, f.quoted_src_cat, tvb, category_name(static_cast<Port>(pinfo->srcport)));
+  if (w.has(f.quoted_dst_cat)) add_string(t, f.quoted_dst_cat, tvb, category_name(static_cast<Port>(pinfo->destport)));
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
-void add_host(proto_tree* tree, tvbuff_t* tvb, const IpAddress& address, const HostJudgement& j) {
+// The host's item is the parent of its fields: added whenever one of them is.
+void add_host(proto_tree* tree, tvbuff_t* tvb, const IpAddress& address, const HostJudgement& j,
+              const WantedFields& w) {
   const FieldIds& f = fields();
   proto_item* item = add_address(tree, f.host_ip, f.host_ipv6, tvb, address);
   proto_tree* t = proto_item_add_subtree(item, subtrees().host);
   if (j.has_os) {
-    add_string(t, f.host_os, tvb, j.label.c_str());
-    if (!j.profile_id.empty()) add_string(t, f.host_profile, tvb, j.profile_id.c_str());
-    add_uint(t, f.host_conf, tvb, percent(j.confidence));
-    if (!j.range_text.empty()) add_string(t, f.host_range, tvb, j.range_text.c_str());
-    if (j.tuned) add_bool(t, f.host_tuned, tvb, true);
-    if (j.by_preference) add_bool(t, f.host_by_pref, tvb, true);
-    add_string(t, f.host_summary, tvb, j.summary.c_str());
+    if (w.has(f.host_os)) add_string(t, f.host_os, tvb, j.label.c_str());
+    if (!j.profile_id.empty() && w.has(f.host_profile)) add_string(t, f.host_profile, tvb, j.profile_id.c_str());
+    if (w.has(f.host_conf)) add_uint(t, f.host_conf, tvb, percent(j.confidence));
+    if (!j.range_text.empty() && w.has(f.host_range)) add_string(t, f.host_range, tvb, j.range_text.c_str());
+    if (j.tuned && w.has(f.host_tuned)) add_bool(t, f.host_tuned, tvb, true);
+    if (j.by_preference && w.has(f.host_by_pref)) add_bool(t, f.host_by_pref, tvb, true);
+    if (w.has(f.host_summary)) add_string(t, f.host_summary, tvb, j.summary.c_str());
   }
-  for (const std::string& id : j.ids) add_string(t, f.host_finding, tvb, id.c_str());
+  if (w.has(f.host_finding))
+    for (const std::string& id : j.ids) add_string(t, f.host_finding, tvb, id.c_str());
 }
 
 proto_item* add_packet_tree(proto_tree* tree, tvbuff_t* tvb, const PacketIn& in, const PacketOut& out,
-                            const Config& config) {
+                            const Config& config, const WantedFields& w) {
   const FieldIds& f = fields();
   const PacketFacts& pf = in.facts;
   const ClientDecision& d = out.decision;
   const bool src_client = d.client == Endpoint::source;
   const Port client_port = d.client_port(pf.src_port, pf.dst_port);
   const Port server_port = d.server_port(pf.src_port, pf.dst_port);
-  const auto service = config.knowledge->services().name(server_port, pf.transport);
-  // The registry's names are whole std::strings, so .data() ends in NUL.
-  const char* service_name = service ? service->data() : nullptr;
 
   proto_item* top = generated(proto_tree_add_item(tree, state().proto, tvb, 0, 0, ENC_NA));
-  proto_item_append_text(top, ": client port %u (%s), service port %u%s%s%s, by %s", client_port,
-                         category_name(client_port), server_port, service_name ? " (" : "",
-                         service_name ? service_name : "", service_name ? ")" : "", method_name(out.method));
+  // The registry's names are whole std::strings, so .data() ends in NUL.
+  const char* service_name = nullptr;
+  if (w.label() || w.has(f.service)) {
+    const auto service = config.knowledge->services().name(server_port, pf.transport);
+    service_name = service ? service->data() : nullptr;
+  }
+  if (w.label())
+    proto_item_append_text(top, ": client port %u (%s), service port %u%s%s%s, by %s", client_port,
+                           category_name(client_port), server_port, service_name ? " (" : "",
+                           service_name ? service_name : "", service_name ? ")" : "", method_name(out.method));
   proto_tree* t = proto_item_add_subtree(top, subtrees().top);
 
-  add_string(t, f.src_cat, tvb, category_name(pf.src_port));
-  add_string(t, f.dst_cat, tvb, category_name(pf.dst_port));
-  add_string(t, f.client, tvb, src_client ? "src" : "dst");
-  add_address(t, f.client_ip, f.client_ipv6, tvb, src_client ? pf.src : pf.dst);
-  add_uint(t, f.client_port, tvb, client_port);
-  add_uint(t, f.server_port, tvb, server_port);
-  if (service_name) add_string(t, f.service, tvb, service_name);
-  add_string(t, f.method, tvb, method_name(out.method));
-  add_uint(t, f.confidence, tvb, percent(d.confidence));
-  if (out.method == Method::flow) generated(proto_tree_add_uint(t, f.handshake, tvb, 0, 0, out.handshake_frame));
-  const std::string& ranges = config.ranges.joined(client_port);
-  if (!ranges.empty()) add_string(t, f.range_of, tvb, ranges.c_str());
-  if (!config.knowledge->in_any_ephemeral_range(client_port)) add_bool(t, f.in_no_range, tvb, true);
+  if (w.has(f.src_cat)) add_string(t, f.src_cat, tvb, category_name(pf.src_port));
+  if (w.has(f.dst_cat)) add_string(t, f.dst_cat, tvb, category_name(pf.dst_port));
+  if (w.has(f.client)) add_string(t, f.client, tvb, src_client ? "src" : "dst");
+  const IpAddress& client_address = src_client ? pf.src : pf.dst;
+  if (w.has(client_address.is_v4() ? f.client_ip : f.client_ipv6))
+    add_address(t, f.client_ip, f.client_ipv6, tvb, client_address);
+  if (w.has(f.client_port)) add_uint(t, f.client_port, tvb, client_port);
+  if (w.has(f.server_port)) add_uint(t, f.server_port, tvb, server_port);
+  if (service_name && w.has(f.service)) add_string(t, f.service, tvb, service_name);
+  if (w.has(f.method)) add_string(t, f.method, tvb, method_name(out.method));
+  if (w.has(f.confidence)) add_uint(t, f.confidence, tvb, percent(d.confidence));
+  if (out.method == Method::flow && w.has(f.handshake))
+    generated(proto_tree_add_uint(t, f.handshake, tvb, 0, 0, out.handshake_frame));
+  if (w.has(f.range_of)) {
+    const std::string& ranges = config.ranges.joined(client_port);
+    if (!ranges.empty()) add_string(t, f.range_of, tvb, ranges.c_str());
+  }
+  if (w.has(f.in_no_range) && !config.knowledge->in_any_ephemeral_range(client_port))
+    add_bool(t, f.in_no_range, tvb, true);
   if (pf.signature) {
     // Once per SYN or SYN+ACK, and only when a tree is built.
-    add_string(t, f.signature, tvb, pf.signature->to_p0f().c_str());
-    if (const auto m = config.signatures->db.match(*pf.signature); m && m->label) {
-      const std::string text = m->label->origin + " " + m->label->display() + " (" + std::string(to_string(m->kind)) + ")";
-      add_string(t, f.signature_match, tvb, text.c_str());
-    }
+    if (w.has(f.signature)) add_string(t, f.signature, tvb, pf.signature->to_p0f().c_str());
+    if (w.has(f.signature_match))
+      if (const auto m = config.signatures->db.match(*pf.signature); m && m->label) {
+        const std::string text =
+            m->label->origin + " " + m->label->display() + " (" + std::string(to_string(m->kind)) + ")";
+        add_string(t, f.signature_match, tvb, text.c_str());
+      }
   }
-  if (out.sender) add_host(t, tvb, pf.src, *out.sender);
+  if (out.sender && w.host()) add_host(t, tvb, pf.src, *out.sender, w);
   return top;
 }
 
@@ -169,23 +174,31 @@ int dissect(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
     case PacketKind::own: break;
   }
   const PluginState& s = state();
-  const bool build_tree = wants_tree(tree);
+  WantedFields w = wanted_fields(tree);
   const bool tapped = have_tap_listener(s.tap) || (s.expert_tap > 0 && have_tap_listener(s.expert_tap));
   const bool first_pass = !PINFO_FD_VISITED(pinfo);
   // A later pass that nobody looks at (tshark -2 -T fields without portclass
   // fields): the first pass already learnt everything this packet teaches.
-  if (!first_pass && !build_tree && !tapped) return 0;
+  if (!first_pass && !w.protocol() && !tapped) return 0;
 
   WireFacts wire;
   PacketIn in = extract_packet(tvb, pinfo, wire);
-  in.wanted = build_tree || tapped || (tree && !s.skip_unless_primed);
+  // Findings are judged whenever a tap or a tree can show them (-z expert,
+  // the expert dialog, expert fields in filters and -e); not in a -T fields
+  // run that prints nothing of portclass. The sender's judgement only when
+  // its fields are shown.
+  in.wanted = tapped || (tree && (w.protocol() || !s.listing.fields_only || s.listing.lists_own));
+  in.wants_sender = w.host();
   CaptureAnalysis& a = analysis();
-  const PacketOut out = a.process(in);
+  PacketOut out = a.process(in);
 
-  // Findings get their tree even when the rest is skipped, so that expert
-  // fields (_ws.expert.*) see them; they are rare.
-  proto_item* top = nullptr;
-  if (build_tree || (tree && !out.raised.empty())) top = add_packet_tree(tree, tvb, in, out, a.config());
+  // A packet that raises a finding gets the whole tree, so that expert fields
+  // (_ws.expert.*) and the finding's context are there; such packets are rare.
+  if (tree && !out.raised.empty()) {
+    w = WantedFields::everything();
+    if (!out.sender) out.sender = a.judgement(in.facts.src, !in.first_pass);
+  }
+  proto_item* top = w.protocol() ? add_packet_tree(tree, tvb, in, out, a.config(), w) : nullptr;
   for (const RaisedFinding& r : out.raised)
     expert_add_info_format(pinfo, top, &experts()[static_cast<std::size_t>(r.kind)], "%s", r.text.c_str());
   queue_tap(pinfo, in, out);
@@ -198,7 +211,8 @@ int dissect_portclass(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*
   // No C++ exception may cross into Wireshark's C code.
   try {
     return dissect(tvb, pinfo, tree);
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    report_failure_once("dissector", e);
     return 0;
   }
 }

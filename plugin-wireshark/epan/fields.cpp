@@ -100,6 +100,13 @@ void register_fields(int proto) {
             BASE_NONE, "IANA category of the quoted destination port"),
   };
   proto_register_field_array(proto, hf, static_cast<int>(G_N_ELEMENTS(hf)));
+  // Consecutive ids let a dissection say which fields it wants in one word
+  // (wanted_fields.hpp); anything else and it simply adds them all.
+  static_assert(G_N_ELEMENTS(hf) <= 64);
+  f.first = *hf[0].p_id;
+  f.count = static_cast<int>(G_N_ELEMENTS(hf));
+  for (int i = 0; i < f.count; ++i)
+    if (*hf[i].p_id != f.first + i) f.count = 0;
 
   static int* ett[] = {&subtrees().top, &subtrees().host};
   proto_register_subtree_array(ett, static_cast<int>(G_N_ELEMENTS(ett)));

@@ -46,6 +46,10 @@ struct FieldIds {
   int quoted_dstport = -1;   // portclass.quoted.dstport
   int quoted_src_cat = -1;   // portclass.quoted.src.cat
   int quoted_dst_cat = -1;   // portclass.quoted.dst.cat
+  // The ids above are registered as one array, so Wireshark numbers them
+  // consecutively from `first` (checked at registration; count = 0 if not).
+  int first = -1;
+  int count = 0;
 };
 
 struct SubtreeIds {

@@ -58,7 +58,7 @@ void register_handoff() {
   s.proto_icmp = proto_get_id_by_filter_name("icmp");
   s.proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
   const OutputMode mode = this_process_output_mode("portclass");
-  s.skip_unless_primed = mode.listed_fields_only && !mode.lists_own_fields;
+  s.listing = FieldListing::from(mode.listed_fields_only, mode.own_fields);
 }
 
 }  // namespace portclass::ws::plugin

@@ -13,6 +13,7 @@
 
 #include "capture_analysis.hpp"
 #include "config.hpp"
+#include "wanted_fields.hpp"
 
 namespace portclass::ws::plugin {
 
@@ -23,8 +24,10 @@ struct PluginState {
   int proto_icmp = -1;
   int proto_icmpv6 = -1;
   dissector_handle_t handle = nullptr;
-  // tshark prints only -e fields, none of them portclass's (output_mode.hpp)
-  bool skip_unless_primed = false;
+  // What a `tshark -T fields -e` run prints of portclass (output_mode.hpp)
+  FieldListing listing;
+  // An exception reached a callback once already (report.hpp says it once).
+  bool reported_failure = false;
   std::shared_ptr<const Config> config;       // the last valid preferences
   std::unique_ptr<CaptureAnalysis> analysis;  // null between captures
 };

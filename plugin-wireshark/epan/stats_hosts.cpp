@@ -12,6 +12,7 @@
 #include <epan/stat_tap_ui.h>
 
 #include "registration.hpp"
+#include "report.hpp"
 #include "stats.hpp"
 #include "tap_record.hpp"
 
@@ -109,7 +110,8 @@ tap_packet_status host_packet(void* tapdata, packet_info* /*pinfo*/, epan_dissec
       }
     }
     return TAP_PACKET_REDRAW;
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    report_failure_once("hosts statistics", e);
     return TAP_PACKET_FAILED;
   }
 }

@@ -34,3 +34,11 @@ TEST_CASE("everything else prints whole trees", "[output]") {
   // A field of another protocol that merely starts with the same letters.
   CHECK_FALSE(output_mode({"tshark", "-T", "fields", "-e", "portclassx.a"}, "portclass").lists_own_fields);
 }
+
+TEST_CASE("the protocol's own listed fields are kept, in order", "[output]") {
+  const auto m = output_mode({"tshark", "-T", "fields", "-e", "ip.src", "-e", "portclass.src.cat", "-eportclass.client.port",
+                              "-e", "_ws.expert.message", "-e", "portclassx.a"},
+                             "portclass");
+  CHECK(m.own_fields == std::vector<std::string>{"portclass.src.cat", "portclass.client.port", "_ws.expert.message"});
+  CHECK(output_mode({"tshark", "-V", "-e", "portclass.src.cat"}, "portclass").own_fields.size() == 1);
+}
