@@ -1,31 +1,75 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""report.py PACKETS (NAME "WALL..." "CPU...")...: the medians of run-bench.sh
-and what each variant adds to tshark alone, against the targets."""
+"""report.py PACKETS CG_PACKETS (ROW "WALL..." "CPU..." INSTRUCTIONS)...
+
+The table of run-bench.sh: per row the timed medians with their spread, what
+the row adds to its reference (tshark alone; for gui+plugin, gui), as the
+median of per-round paired differences (interleaved rounds: each round's
+difference cancels most of the load the machine had meanwhile), and the
+instruction counts of one callgrind run on the slice; then the targets of
+issue 15. A target is met when the instruction counts meet it and the timed
+medians agree; either missing is said."""
 import statistics
 import sys
 
-packets, rest = int(sys.argv[1]), sys.argv[2:]
-rows, cpu_runs = {}, {}
-for i in range(0, len(rest), 3):
-    rows[rest[i]] = (statistics.median(map(float, rest[i + 1].split())), statistics.median(map(float, rest[i + 2].split())))
-    cpu_runs[rest[i]] = [float(x) for x in rest[i + 2].split()]
-runs = len(rest[1].split())
-base_wall, base_cpu = rows["tshark"]
-print(f"\nmedians over {runs} runs of tshark -2 -T fields on {packets} packets:")
-print(f"  {'':14s} {'wall s':>8s} {'cpu s':>8s}   cpu added to tshark alone")
-for name, (w, c) in rows.items():
-    extra = "" if name == "tshark" else f"   {c - base_cpu:+7.2f} s ({(c - base_cpu) / base_cpu * 100:+.1f}%)"
-    print(f"  {name:14s} {w:8.2f} {c:8.2f}{extra}")
-# Runs are interleaved, so each round's difference cancels most of the load
-# the machine had during that round: the steadier estimate on a shared host.
-paired = {n: statistics.median(c - b for c, b in zip(cpu_runs[n], cpu_runs["tshark"])) for n in rows if n != "tshark"}
-print("paired per-round CPU differences (median): " +
-      ", ".join(f"{n} {d:+.2f} s ({d / base_cpu * 100:+.1f}%)" for n, d in paired.items()))
-plugin_cost, lua_cost = paired["plugin"], paired["lua"]
-share = plugin_cost / base_cpu
-print(f"\nplugin adds {share * 100:.1f}% CPU to tshark (target < 5%): {'met' if share < 0.05 else 'MISSED'}")
-ratio = lua_cost / plugin_cost if plugin_cost > 0 else float("inf")
-print(f"Lua adds {ratio:.1f}x what the plugin adds (target >= 10x): {'met' if ratio >= 10 else 'MISSED'}")
-print(f"(wall clock: plugin {(rows['plugin'][0] - base_wall) / base_wall * 100:+.1f}%, "
-      f"Lua {(rows['lua'][0] - base_wall) / base_wall * 100:+.1f}%)")
+packets, cg_packets, rest = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+rows = {}
+for i in range(0, len(rest), 4):
+    rows[rest[i]] = {
+        "wall": [float(x) for x in rest[i + 1].split()],
+        "cpu": [float(x) for x in rest[i + 2].split()],
+        "instr": int(rest[i + 3]) if rest[i + 3] else None,
+    }
+REFERENCE = {"plugin4": "tshark", "lua4": "tshark", "pluginall": "tshark", "gui+plugin": "gui"}
+timed = all(r["cpu"] for r in rows.values())
+counted = all(r["instr"] for r in rows.values())
+
+
+def added_cpu(name):
+    ref = rows[REFERENCE[name]]["cpu"]
+    return statistics.median(c - b for c, b in zip(rows[name]["cpu"], ref)) / statistics.median(ref)
+
+
+def added_instr(name):
+    return rows[name]["instr"] / rows[REFERENCE[name]]["instr"] - 1
+
+
+runs = len(next(iter(rows.values()))["cpu"])
+print(f"\n| run | CPU s, median of {runs} (spread) | added (paired) | instructions, {cg_packets} packets | added |")
+print("|---|---|---|---|---|")
+for name, r in rows.items():
+    cpu = f"{statistics.median(r['cpu']):.2f} ({min(r['cpu']):.2f}-{max(r['cpu']):.2f})" if r["cpu"] else "-"
+    ins = f"{r['instr'] / 1e9:.2f} G" if r["instr"] else "-"
+    if name in REFERENCE:
+        add_c = f"{added_cpu(name) * 100:+.1f}%" if timed else "-"
+        add_i = f"{added_instr(name) * 100:+.1f}%" if counted else "-"
+    else:
+        add_c = add_i = ""
+    print(f"| {name} | {cpu} | {add_c} | {ins} | {add_i} |")
+print(f"\n(timed: tshark -2 on {packets} packets)")
+
+
+def verdict(label, ok_instr, ok_cpu):
+    timed_text = "" if ok_cpu is None else f"; timed median {'meets it' if ok_cpu else 'misses it'}"
+    if ok_instr is None:
+        print(f"{label}: not decided (no instruction counts){timed_text}")
+    elif ok_instr and ok_cpu is not False:
+        print(f"{label}: met (instructions{timed_text.replace('; timed', ', timed')})")
+    else:
+        print(f"{label}: NOT met (instructions {'meet' if ok_instr else 'miss'} it{timed_text})")
+
+
+def check(test):
+    return (test(added_instr) if counted else None), (test(added_cpu) if timed else None)
+
+
+print()
+verdict("plugin4 adds <= 3% to tshark alone", *check(lambda a: a("plugin4") <= 0.03))
+verdict("Lua peer adds >= 10x what plugin4 adds", *check(lambda a: a("lua4") >= 10 * max(a("plugin4"), 1e-9)))
+verdict("pluginall adds <= 15%", *check(lambda a: a("pluginall") <= 0.15))
+verdict("gui+plugin adds <= 10% to gui", *check(lambda a: a("gui+plugin") <= 0.10))
+for what, measure, ok in (("instructions", added_instr, counted), ("timed", added_cpu, timed)):
+    if ok:
+        plugin, lua = measure("plugin4"), measure("lua4")
+        ratio = f"{lua / plugin:.1f}x" if plugin > 0 else "the plugin adds nothing measurable"
+        print(f"(what the Lua peer adds / what plugin4 adds, {what}: {ratio})")

@@ -1,136 +1,174 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run-bench.sh - what portclass.so costs tshark, against tshark alone and
-# against the same per-packet classification written in Lua.
+# run-bench.sh - what portclass.so costs tshark (issue 15), side by side:
+# tshark alone, the plugin answering four fields, a Lua post-dissector giving
+# the same four answers, the plugin answering every field, and a GUI-like
+# two-pass run with the sample profile's columns with and without the plugin.
 #
 # usage: bench/plugin/run-bench.sh [BUILD_DIR]
 #
-# BUILD_DIR (default: build) holds plugins/4.0/epan/portclass.so; build it
-# with -DCMAKE_BUILD_TYPE=Release for meaningful numbers.
+# BUILD_DIR (default: build) holds plugins/4.0/epan/portclass.so and
+# bench/plugin/portclass_lua_tables; configure it with
+# -DCMAKE_BUILD_TYPE=Release -DPORTCLASS_BUILD_BENCH=ON and build the targets
+# portclass_plugin and portclass_lua_tables.
 #
-# It builds a capture of exactly MIN_PACKETS packets (default 1000000) from
-# time-shifted copies of samples/lab/captures/lab.pcapng, then runs
-# `tshark -2 -T fields` (two passes, the same standard fields) RUNS times
-# (default 3) for each of:
-#   tshark         no plugin at all (an empty WIRESHARK_PLUGIN_DIR)
-#   plugin         portclass.so
-#   lua            bench/plugin/portclass.lua as a Lua post-dissector
-#   plugin+fields  portclass.so, also extracting portclass fields (only with
-#                  FIELDS_ROW=1; for reference)
-# interleaved, so that load changes on the machine hit all alike, and prints
-# the medians and what each variant adds to tshark alone (the median of
-# per-round paired differences, which cancels most load changes). It measures CPU time
-# (user + system of tshark) as well as wall-clock time: on a shared machine
-# the CPU time is the steadier of the two, and the verdict uses it.
-# Targets: the plugin adds under 5% to tshark's time, and at least ten times
-# less than the Lua version adds.
+# Environment:
+#   PACKETS=1000000   the timed capture: real traffic from ../shared/realworld
+#                     (make-capture.sh), built in BUILD_DIR/bench-plugin
+#   RUNS=5            timed rounds; the rows run interleaved in each round
+#   CG_PACKETS=100000 instruction counts (valgrind --tool=callgrind, one run
+#                     per row) on the first CG_PACKETS packets; 0: none
+#   TIMED=1           0: instruction counts only
 #
-# Not part of CTest: it takes several minutes. Needs tshark, editcap, mergecap,
-# capinfos (wireshark-common), python3; as root, setpriv (util-linux), because
-# tshark ignores WIRESHARK_PLUGIN_DIR for root.
+# Rows (every one is `tshark -2 -r CAPTURE -T fields -e tcp.srcport -e udp.srcport ...`):
+#   tshark      no plugin (an empty WIRESHARK_PLUGIN_DIR)
+#   plugin4     + portclass.src.cat, .dst.cat, .client.port, .client.range_of
+#   lua4        + bench/plugin/portclass.lua giving those four answers
+#   pluginall   + every portclass.* field
+#   gui         -C portclass (samples/wireshark/): the packet-list columns,
+#               -e _ws.col.* of each, no plugin
+#   gui+plugin  the same with the plugin
+# Before timing, one run with the plugin and the Lua peer together checks
+# that their four columns are equal on every packet.
+#
+# Targets (a target is met when the instruction counts meet it and the timed
+# medians agree): plugin4 adds <= 3% to tshark and at least 10 times less
+# than lua4 adds; pluginall adds <= 15%; gui+plugin adds <= 10% to gui.
+#
+# CPU time is user + system of tshark (timed.py); tshark runs as an ordinary
+# user (uid 65534 through setpriv when started as root: tshark ignores
+# WIRESHARK_PLUGIN_DIR for root). Not part of CTest: it takes a long time.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${1:-$ROOT/build}
-RUNS=${RUNS:-3}
-FIELDS_ROW=${FIELDS_ROW:-0}
-MIN_PACKETS=${MIN_PACKETS:-1000000}
-SOURCE=${SOURCE:-$ROOT/samples/lab/captures/lab.pcapng}
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
+RUNS=${RUNS:-5}
+PACKETS=${PACKETS:-1000000}
+CG_PACKETS=${CG_PACKETS:-100000}
+TIMED=${TIMED:-1}
 
 die() { printf 'run-bench.sh: %s\n' "$*" >&2; exit 1; }
 for tool in tshark editcap mergecap capinfos python3; do
     command -v "$tool" >/dev/null || die "$tool not found (packages: tshark wireshark-common python3)"
 done
+(( CG_PACKETS == 0 )) || command -v valgrind >/dev/null || die "valgrind not found (CG_PACKETS=0 skips instruction counts)"
 [[ $RUNS =~ ^[1-9][0-9]?$ ]] || die "RUNS must be 1-99"
-[[ $MIN_PACKETS =~ ^[1-9][0-9]*$ ]] || die "MIN_PACKETS must be a positive number"
 PLUGIN=$(ls "$BUILD"/plugins/*/epan/portclass.so 2>/dev/null | head -n1 || true)
 [[ -n $PLUGIN ]] || die "no plugins/*/epan/portclass.so under $BUILD (build the portclass_plugin target)"
-[[ -r $SOURCE ]] || die "no $SOURCE (samples/lab/make-lab.sh builds it)"
+TABLES_TOOL=$BUILD/bench/plugin/portclass_lua_tables
+[[ -x $TABLES_TOOL ]] || die "no $TABLES_TOOL (configure with -DPORTCLASS_BUILD_BENCH=ON, build portclass_lua_tables)"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/dev/null || true)
-case $build_type in
-    Release|RelWithDebInfo) ;;
-    *) printf 'run-bench.sh: warning: %s is a "%s" build; use Release for these numbers\n' "$BUILD" "$build_type" >&2 ;;
-esac
+[[ $build_type == Release ]] || printf 'run-bench.sh: warning: %s is a "%s" build; use Release for these numbers\n' "$BUILD" "$build_type" >&2
+
+DATA=$BUILD/bench-plugin
+mkdir -p "$DATA"
+chmod 755 "$DATA"
+CAPTURE=$DATA/realworld-$PACKETS.pcapng
+"$HERE/make-capture.sh" "$CAPTURE" "$PACKETS" >/dev/null
+SLICE=$DATA/realworld-$PACKETS-first-$CG_PACKETS.pcapng
+if (( CG_PACKETS > 0 )) && [[ ! -s $SLICE ]]; then
+    editcap -F pcapng -r "$CAPTURE" "$SLICE" "1-$CG_PACKETS"
+    chmod 644 "$SLICE"
+fi
 
 WORK=$(mktemp -d /tmp/portclass-bench.XXXXXX)
 trap 'rm -rf -- "$WORK"' EXIT
 chmod 755 "$WORK"
 rel=${PLUGIN#"$BUILD"/plugins/}  # 4.0/epan/portclass.so
-mkdir -p "$WORK/with/$(dirname "$rel")" "$WORK/without" "$WORK/home"
+mkdir -p "$WORK/with/$(dirname "$rel")" "$WORK/without" "$WORK/home/.config/wireshark/profiles"
 cp "$PLUGIN" "$WORK/with/$rel"
-cp "$HERE/portclass.lua" "$WORK/portclass.lua"
-cp "$HERE/timed.py" "$WORK/timed.py"
+cp "$HERE/portclass.lua" "$HERE/timed.py" "$WORK/"
+cp -r "$ROOT/samples/wireshark/profiles/portclass" "$WORK/home/.config/wireshark/profiles/"
+"$TABLES_TOOL" >"$WORK/tables.lua"
+chmod -R a+rX "$WORK"
 
-# tshark as a user it will take WIRESHARK_PLUGIN_DIR from.
 RUN_AS=()
 if [[ $EUID -eq 0 ]]; then
     command -v setpriv >/dev/null || die "running as root needs setpriv (util-linux)"
     RUN_AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-    chown 65534:65534 "$WORK/home"
+    chown -R 65534:65534 "$WORK/home"
 fi
+as_user() { "${RUN_AS[@]}" env HOME="$WORK/home" PORTCLASS_LUA_TABLES="$WORK/tables.lua" WIRESHARK_PLUGIN_DIR="$1" "${@:2}"; }
 
-count() { capinfos -M -c -T "$1" | awk -F'\t' 'NR==2 {print $2}'; }
-
-# The capture: copies of the lab, each shifted past the previous one's end,
-# doubled until it is large enough, then cut to MIN_PACKETS.
-editcap -F pcap "$SOURCE" "$WORK/big.pcap"
-source_packets=$(count "$WORK/big.pcap")
-packets=$source_packets
-span=$(capinfos -M -u -T "$WORK/big.pcap" | awk -F'\t' 'NR==2 {printf "%d", $2 + 1}')
-while (( packets < MIN_PACKETS )); do
-    editcap -t "$span" "$WORK/big.pcap" "$WORK/shifted.pcap"
-    mergecap -a -F pcap -w "$WORK/next.pcap" "$WORK/big.pcap" "$WORK/shifted.pcap"
-    mv "$WORK/next.pcap" "$WORK/big.pcap"
-    rm -f "$WORK/shifted.pcap"
-    packets=$((packets * 2))
-    span=$((span * 2))
+BASE=(-T fields -e tcp.srcport -e udp.srcport)
+FOUR=(-e portclass.src.cat -e portclass.dst.cat -e portclass.client.port -e portclass.client.range_of)
+LUA_FOUR=(-e portclass_lua.src.cat -e portclass_lua.dst.cat -e portclass_lua.client.port -e portclass_lua.client.range_of)
+ALL=()
+while read -r name; do ALL+=(-e "$name"); done < <(as_user "$WORK/with" tshark -G fields |
+    awk -F'\t' '$1 == "F" && $3 ~ /^portclass\./ {print $3}')
+(( ${#ALL[@]} > 40 )) || die "tshark does not list the plugin's fields"
+COLUMNS=()
+for title in "No." Time Source Destination Protocol Client "Client port" "Src class" "Dst class" "Decided by" \
+    Service "Sender OS" "OS conf." "Sender range" Info; do
+    COLUMNS+=(-e "_ws.col.$title")
 done
-editcap -r "$WORK/big.pcap" "$WORK/cut.pcap" "1-$MIN_PACKETS"
-mv "$WORK/cut.pcap" "$WORK/big.pcap"
-chmod 644 "$WORK/big.pcap" "$WORK/portclass.lua"
-chmod -R a+rX "$WORK/with" "$WORK/without"
-packets=$(count "$WORK/big.pcap")
-printf 'capture: %s packets (copies of %s, %s packets each)\n' "$packets" "$(basename "$SOURCE")" "$source_packets"
 
-FIELDS=(-e frame.number -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst -e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport)
-PC_FIELDS=(-e portclass.client.port -e portclass.client.method -e portclass.host.os -e portclass.service)
-
-as_user() { "${RUN_AS[@]}" env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$1" "${@:2}"; }
-
-# run PLUGIN_DIR [tshark args...]: one run; prints "wall cpu" seconds.
-run() {
-    local plugins=$1; shift
-    python3 "$WORK/timed.py" "$WORK/stderr" "${RUN_AS[@]}" env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$plugins" \
-        tshark -2 -r "$WORK/big.pcap" -T fields "${FIELDS[@]}" "$@" || die "tshark failed: $(cat "$WORK/stderr")"
+# The tshark arguments of a row (after -2 -r CAPTURE) and its plugin folder.
+row_dir() { case $1 in plugin4|pluginall|gui+plugin) echo "$WORK/with" ;; *) echo "$WORK/without" ;; esac; }
+row_args() {
+    case $1 in
+        tshark) args=("${BASE[@]}") ;;
+        plugin4) args=("${BASE[@]}" "${FOUR[@]}") ;;
+        lua4) args=(-X "lua_script:$WORK/portclass.lua" "${BASE[@]}" "${LUA_FOUR[@]}") ;;
+        pluginall) args=("${BASE[@]}" "${ALL[@]}") ;;
+        gui|gui+plugin) args=(-C portclass -T fields "${COLUMNS[@]}") ;;
+    esac
 }
+ROWS=(tshark plugin4 lua4 pluginall gui gui+plugin)
 
-# Each variant must really run what it claims before it is timed.
 as_user "$WORK/with" tshark -G plugins | grep -q portclass.so || die "tshark does not load the plugin"
 if as_user "$WORK/without" tshark -G plugins | grep -q portclass.so; then die "the baseline loads the plugin"; fi
-as_user "$WORK/without" tshark -X lua_script:"$WORK/portclass.lua" -r "$WORK/big.pcap" -c 50 -T fields \
-    -e portclass_lua.client.method | grep -q . || die "the Lua post-dissector produces nothing"
+printf 'capture: %s\n' "$(cat "$CAPTURE.info")"
+printf 'machine: %s cores; load average at start: %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
-variants=(tshark plugin lua)
-(( FIELDS_ROW )) && variants+=(plugin+fields)
-declare -A wall=() cpu=()
-for ((i = 1; i <= RUNS; i++)); do
-    line="run $i/$RUNS:"
-    for v in "${variants[@]}"; do
-        case $v in
-            tshark) r=$(run "$WORK/without") ;;
-            plugin) r=$(run "$WORK/with") ;;
-            lua) r=$(run "$WORK/without" -X lua_script:"$WORK/portclass.lua") ;;
-            plugin+fields) r=$(run "$WORK/with" "${PC_FIELDS[@]}") ;;
-        esac
-        wall[$v]+="${r% *} "
-        cpu[$v]+="${r#* } "
-        line+="  $v ${r% *}s (cpu ${r#* }s)"
+# The Lua peer must give the plugin's answers on every packet.
+as_user "$WORK/with" tshark -2 -r "$CAPTURE" -X "lua_script:$WORK/portclass.lua" -T fields "${FOUR[@]}" "${LUA_FOUR[@]}" \
+    >"$WORK/agree.tsv" 2>"$WORK/agree.err" || die "the agreement run failed: $(head -c 2000 "$WORK/agree.err")"
+python3 - "$WORK/agree.tsv" <<'EOF' || die "the Lua peer and the plugin disagree"
+import sys
+rows = differ = 0
+first = None
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8", errors="replace"), 1):
+    cols = line.rstrip("\n").split("\t")
+    rows += 1
+    if cols[:4] != cols[4:8]:
+        differ += 1
+        first = first or (n, cols)
+print(f"agreement: the plugin's four columns equal the Lua peer's on {rows - differ} of {rows} packets")
+if differ:
+    print(f"first difference, packet {first[0]}: {first[1]}")
+    sys.exit(1)
+EOF
+
+declare -A wall=() cpu=() instr=()
+if (( TIMED )); then
+    for ((i = 1; i <= RUNS; i++)); do
+        line="round $i/$RUNS:"
+        for r in "${ROWS[@]}"; do
+            row_args "$r"
+            t=$(python3 "$WORK/timed.py" "$WORK/stderr" "${RUN_AS[@]}" env HOME="$WORK/home" \
+                PORTCLASS_LUA_TABLES="$WORK/tables.lua" WIRESHARK_PLUGIN_DIR="$(row_dir "$r")" \
+                tshark -2 -r "$CAPTURE" "${args[@]}") || die "$r failed: $(head -c 2000 "$WORK/stderr")"
+            wall[$r]+="${t% *} "
+            cpu[$r]+="${t#* } "
+            line+="  $r ${t#* }"
+        done
+        echo "$line (cpu s)"
     done
-    echo "$line"
-done
+fi
+if (( CG_PACKETS > 0 )); then
+    for r in "${ROWS[@]}"; do
+        row_args "$r"
+        as_user "$(row_dir "$r")" valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+            tshark -2 -r "$SLICE" "${args[@]}" >/dev/null 2>"$WORK/cg.err" || die "callgrind $r failed: $(tail -5 "$WORK/cg.err")"
+        instr[$r]=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$WORK/cg.err")
+        echo "instructions $r: ${instr[$r]}"
+    done
+fi
+printf 'load average at end: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 args=()
-for v in "${variants[@]}"; do args+=("$v" "${wall[$v]}" "${cpu[$v]}"); done
-python3 "$HERE/report.py" "$packets" "${args[@]}"
+for r in "${ROWS[@]}"; do args+=("$r" "${wall[$r]:-}" "${cpu[$r]:-}" "${instr[$r]:-}"); done
+python3 "$HERE/report.py" "$PACKETS" "$CG_PACKETS" "${args[@]}"
