@@ -122,16 +122,22 @@ CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
   cmd->add_flag("--fail-on-findings", options.fail_on_findings, "Exit 1 when any host has a finding");
   cmd->add_option("--os-profiles", options.os_profiles,
                   "TOML file of OS profiles that add to or override the built-in ones");
-  cmd->add_option("--filter", options.filter, "BPF expression (tcpdump's syntax): only matching packets count");
-  cmd->add_option("-i,--interface", options.interfaces, "Capture live on IFACE (repeatable)");
-  cmd->add_option("--netns", options.netns, "Capture inside the named network namespace (ip netns)");
+  cmd->add_option("--filter", options.filter, "BPF expression (tcpdump's syntax): only matching packets count")
+      ->type_name("EXPR");
+  cmd->add_option("-i,--interface", options.interfaces, "Capture live on IFACE (repeatable)")->type_name("IFACE");
+  cmd->add_option("--netns", options.netns, "Capture inside the named network namespace (ip netns)")
+      ->type_name("NAME");
   cmd->add_flag("--promisc", options.promiscuous, "Put the interfaces in promiscuous mode (off by default)");
-  cmd->add_option("--duration", options.duration, "Stop live capture after this long (30s, 10m, 1h)");
-  cmd->add_option("--count", options.count, "Stop live capture after N packets");
-  cmd->add_option("-o,--output", options.output, "Write the report to FILE (replaced atomically)");
-  cmd->add_option("--every", options.every, "With -o: rewrite the report so far at this interval (30s, 10m, 1h)");
+  cmd->add_option("--duration", options.duration, "Stop live capture after this long (30s, 10m, 1h)")
+      ->type_name("TIME");
+  cmd->add_option("--count", options.count, "Stop live capture after N packets")->type_name("N");
+  cmd->add_option("-o,--output", options.output, "Write the report to FILE (replaced atomically)")
+      ->type_name("FILE");
+  cmd->add_option("--every", options.every, "With -o: rewrite the report so far at this interval (30s, 10m, 1h)")
+      ->type_name("TIME");
   cmd->add_option("--max-hosts", options.max_hosts,
-                  "Keep at most N hosts; the least recently seen are evicted and counted");
+                  "Keep at most N hosts; the least recently seen are evicted and counted")
+      ->type_name("N");
   add_signature_options(*cmd, options.signatures);
   cmd->footer(
       "Link types: Ethernet (VLAN, QinQ, MPLS, PPPoE), Linux cooked v1/v2, raw IP, null/loopback, PPP,\n"
