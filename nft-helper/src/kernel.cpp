@@ -14,14 +14,15 @@ namespace {
 
 Result<bool> run(const Ruleset* ruleset, const std::string& table, bool commit) {
   auto opened = nl::Socket::open();
-  if (!opened) return make_error(opened.error().message + "; nothing was changed");
+  if (!opened) return reworded(opened.error(), opened.error().message + "; nothing was changed");
   nl::Socket& socket = opened.value();
   // The generation before a commit tells, should the kernel's answer be lost,
   // whether the batch went in.
   std::uint32_t generation = 0;
   if (commit) {
     auto g = socket.generation();
-    if (!g) return make_error("cannot read the ruleset generation: " + g.error().message + "; nothing was changed");
+    if (!g)
+      return reworded(g.error(), "cannot read the ruleset generation: " + g.error().message + "; nothing was changed");
     generation = *g;
   }
   nl::Batch batch(socket.next_seq(), commit);
@@ -36,8 +37,8 @@ Result<bool> run(const Ruleset* ruleset, const std::string& table, bool commit) 
   socket.reserve_seqs(static_cast<std::uint32_t>(batch.messages() + 2));
   auto errors = socket.transact(batch);
   if (!errors) {
-    if (!socket.batch_sent()) return make_error(errors.error().message + "; nothing was changed");
-    if (!commit) return make_error(errors.error().message + "; a check changes nothing");
+    if (!socket.batch_sent()) return reworded(errors.error(), errors.error().message + "; nothing was changed");
+    if (!commit) return reworded(errors.error(), errors.error().message + "; a check changes nothing");
     return nl::lost_answer(errors.error(), nl::changed_since(generation), table, "");
   }
   if (!errors->empty()) return nl::refusal(*errors, batch.first_seq(), commit);
@@ -57,8 +58,6 @@ std::size_t batch_bytes(const Ruleset& ruleset) {
   for (const iovec& v : iov) total += v.iov_len;
   return total;
 }
-
-bool is_refusal(const Error& error) { return error.message.rfind("kernel refused ", 0) == 0; }
 
 Result<bool> kernel_check(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, false); }
 Result<bool> kernel_apply(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, true); }

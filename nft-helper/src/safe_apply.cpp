@@ -31,18 +31,23 @@ constexpr auto kPoll = std::chrono::milliseconds(100);
 
 std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
+// "WHAT: <strerror>" as a system error that keeps the errno.
+Error errno_error(const std::string& what, int error) {
+  return make_error(ErrorKind::system, what + ": " + std::strerror(error), error);
+}
+
 // An exclusive flock on <dir>/lock, released when this goes away.
 class Lock {
  public:
   static Result<Lock> take(const fs::path& dir) {
     const std::string path = (dir / "lock").string();
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error("cannot open " + path + ": " + std::strerror(errno));
+    if (fd < 0) return errno_error("cannot open " + path, errno);
     while (flock(fd, LOCK_EX) < 0) {
       if (errno == EINTR) continue;
       const int saved = errno;
       ::close(fd);
-      return make_error("cannot lock " + path + ": " + std::strerror(saved));
+      return errno_error("cannot lock " + path, saved);
     }
     return Lock(fd);
   }
@@ -69,11 +74,11 @@ Result<bool> write_file_atomically(const fs::path& path, const std::string& cont
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << content;
-    if (!out) return make_error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+    if (!out) return errno_error("cannot write " + tmp.string(), errno);
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
-  if (ec) return make_error("cannot write " + path.string() + ": " + ec.message());
+  if (ec) return make_error(ErrorKind::system, "cannot write " + path.string() + ": " + ec.message(), ec.value());
   return true;
 }
 
@@ -90,7 +95,7 @@ bool alive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 
 Result<bool> restore(const fs::path& dir) {
   std::ifstream in(dir / "snapshot", std::ios::binary);
-  if (!in) return make_error("the saved table is missing");
+  if (!in) return make_error(ErrorKind::system, "the saved table is missing");
   std::ostringstream bytes;
   bytes << in.rdbuf();
   auto snap = nl::decode(bytes.str());
@@ -105,7 +110,9 @@ Result<bool> restore(const fs::path& dir) {
   auto errors = socket.transact(batch);
   if (!errors) return errors.error();
   if (!errors->empty())
-    return make_error("kernel refused " + errors->front().description + ": " + nl::errno_text(errors->front().error));
+    return make_error(ErrorKind::refused,
+                      "kernel refused " + errors->front().description + ": " + nl::errno_text(errors->front().error),
+                      errors->front().error);
   return true;
 }
 
@@ -137,12 +144,12 @@ Result<bool> restore(const fs::path& dir) {
 Result<pid_t> start_watchdog(const fs::path& dir, Status pending) {
   const std::int64_t deadline = pending.deadline;
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) < 0) return make_error(std::string("pipe: ") + std::strerror(errno));
+  if (pipe2(fds, O_CLOEXEC) < 0) return errno_error("pipe", errno);
   const pid_t child = fork();
   if (child < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
-    return make_error(std::string("fork: ") + std::strerror(errno));
+    return errno_error("fork", errno);
   }
   if (child == 0) {
     setsid();
@@ -172,7 +179,8 @@ Result<pid_t> start_watchdog(const fs::path& dir, Status pending) {
   ::close(fds[0]);
   int status = 0;
   waitpid(child, &status, 0);
-  if (n != sizeof grandchild || grandchild <= 0) return make_error("could not start the revert watchdog");
+  if (n != sizeof grandchild || grandchild <= 0)
+    return make_error(ErrorKind::system, "could not start the revert watchdog");
   return grandchild;
 }
 
@@ -215,7 +223,7 @@ Status read_status(const fs::path& dir) {
 Result<bool> refuse_if_pending(const fs::path& dir) {
   const Status s = read_status(dir);
   if (s.outcome == Outcome::pending && alive(s.watchdog))
-    return make_error("a safe apply is waiting for confirmation (watchdog pid " + std::to_string(s.watchdog) +
+    return make_error(ErrorKind::pending, "a safe apply is waiting for confirmation (watchdog pid " + std::to_string(s.watchdog) +
                       ", " + std::to_string(std::max<std::int64_t>(0, s.deadline - now())) +
                       " s left): run `portclass-nft confirm` first");
   return true;
@@ -235,10 +243,11 @@ Result<bool> apply_unless_pending(const fs::path& dir, const std::function<Resul
 
 Result<Pending> safe_apply(const Ruleset& ruleset, std::chrono::seconds timeout, const fs::path& dir) {
   // Until the batch is sent, every failure leaves the ruleset as it was.
-  const auto unchanged = [](const Error& e) { return make_error(e.message + "; nothing was changed"); };
+  const auto unchanged = [](const Error& e) { return reworded(e, e.message + "; nothing was changed"); };
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return unchanged(make_error("cannot create " + dir.string() + ": " + ec.message()));
+  if (ec)
+    return unchanged(make_error(ErrorKind::system, "cannot create " + dir.string() + ": " + ec.message(), ec.value()));
   auto lock = Lock::take(dir);
   if (!lock) return unchanged(lock.error());
   if (auto p = refuse_if_pending(dir); !p) return p.error();
@@ -267,7 +276,7 @@ Result<Pending> safe_apply(const Ruleset& ruleset, std::chrono::seconds timeout,
   if (!generation) {
     s.outcome = Outcome::cancelled;
     (void)write_status(dir, s);
-    return unchanged(make_error("cannot read the ruleset generation: " + generation.error().message));
+    return unchanged(reworded(generation.error(), "cannot read the ruleset generation: " + generation.error().message));
   }
   nl::Batch batch(socket.next_seq(), true);
   nl::BuildContext context;

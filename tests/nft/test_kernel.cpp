@@ -9,10 +9,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <regex>
 #include <sstream>
 
 #include "netns_fixture.hpp"
+#include "portclass/exit_code.hpp"
 #include "portclass/nft/audit.hpp"
 #include "portclass/nft/kernel.hpp"
 #include "portclass/nft/live_range.hpp"
@@ -199,6 +201,11 @@ TEST_CASE("a batch with a deliberate error leaves the previous ruleset byte-iden
   CHECK(applied.error().message.find("rule 4 of chain input") != std::string::npos);
   CHECK(applied.error().message.find("no_such_set") != std::string::npos);
   CHECK(applied.error().message.find("nothing was changed") != std::string::npos);
+  // The kind and errno say what happened, whatever the wording: the kernel
+  // refused (ENOENT: no such set), and that is exit code 1.
+  CHECK(applied.error().kind == ErrorKind::refused);
+  CHECK(applied.error().error_number == ENOENT);
+  CHECK(exit_code_of(applied.error().kind) == kExitFound);
   CHECK(ns.ruleset() == before);
   CHECK(ns.sh("nft -j list ruleset") == before_json);
 

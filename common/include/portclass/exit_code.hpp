@@ -11,9 +11,11 @@
 //   3  the system failed: kernel, netlink, namespace, permission, output, an
 //      internal error or an unexpected exception
 //   4  the critical threshold was crossed (`portclass host`)
-// Header-only and dependency-free: both programs include it, the Wireshark
-// plugin has no exit codes.
+// Header-only: both programs include it, the Wireshark plugin has no exit
+// codes.
 #pragma once
+
+#include "portclass/result.hpp"
 
 namespace portclass {
 
@@ -24,5 +26,19 @@ enum ExitCode : int {
   kExitSystem = 3,
   kExitCritical = 4,
 };
+
+// The exit code of a run that stopped on an error of KIND: refused and
+// pending (a safe apply waits for its confirmation) changed nothing and are
+// answers, not failures; an interrupted read is the system's failure.
+constexpr ExitCode exit_code_of(ErrorKind kind) noexcept {
+  switch (kind) {
+    case ErrorKind::bad_input: return kExitUsage;
+    case ErrorKind::refused:
+    case ErrorKind::pending: return kExitFound;
+    case ErrorKind::interrupted:
+    case ErrorKind::system: return kExitSystem;
+  }
+  return kExitSystem;
+}
 
 }  // namespace portclass

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Result<T>: a value or an Error with a one-line, user-facing message.
+// Result<T>: a value or an Error with a one-line, user-facing message, a
+// kind that says what went wrong for the caller (exit codes and retries are
+// decided on the kind and the errno, never on the words), and the errno
+// where the system gave one.
 //
 // portclass is C++20, so std::expected (C++23) is not available; this is the
 // small subset the project needs. Parsers return Result so that callers at the
@@ -7,6 +10,7 @@
 // turn a bad input into one clear line without exceptions crossing C code.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -14,8 +18,20 @@
 
 namespace portclass {
 
+// What went wrong, from the caller's side. exit_code.hpp maps each kind to
+// the exit code of the one exit-code policy.
+enum class ErrorKind : std::uint8_t {
+  bad_input,    // the command line or a file the user gave: fix it and retry
+  refused,      // a peer (the kernel) checked the request and said no; nothing changed
+  pending,      // an earlier request still waits for its outcome (a safe apply not yet confirmed)
+  interrupted,  // stopped part-way by a signal or a concurrent change; trying again may work
+  system,       // the machine failed: kernel, socket, namespace, permission, output
+};
+
 struct Error {
-  std::string message;  // one line, names the offending input
+  std::string message;                   // one line, names the offending input
+  ErrorKind kind = ErrorKind::bad_input;
+  int error_number = 0;                  // the errno behind it, 0 when none
 };
 
 // Thrown by Result::value() on an error: the edge-of-program way out.
@@ -63,6 +79,14 @@ class [[nodiscard]] Result {
   std::variant<T, Error> state_;
 };
 
+// Bad input: the common case, and the one every parser reports.
 inline Error make_error(std::string message) { return Error{std::move(message)}; }
+inline Error make_error(ErrorKind kind, std::string message, int error_number = 0) {
+  return Error{std::move(message), kind, error_number};
+}
+// The same failure told with more context: kind and errno are kept.
+inline Error reworded(const Error& cause, std::string message) {
+  return Error{std::move(message), cause.kind, cause.error_number};
+}
 
 }  // namespace portclass

@@ -33,10 +33,13 @@ std::optional<int> enter(const std::string& netns) {
   return std::nullopt;
 }
 
-// 1 when the kernel refused the ruleset or a confirmation is pending (nothing
-// changed, nothing wrong with the system); 3 for system trouble.
-ExitCode refusal_code(const Error& e) {
-  return is_refusal(e) || e.message.rfind("a safe apply is waiting", 0) == 0 ? kExitFound : kExitSystem;
+// After the input was read and checked, every error comes from the kernel or
+// the machine: 1 when the kernel refused the ruleset or a safe apply waits
+// for its confirmation (nothing changed, nothing wrong with the system), 3
+// otherwise.
+ExitCode kernel_phase_code(const Error& e) {
+  const ExitCode code = exit_code_of(e.kind);
+  return code == kExitFound ? kExitFound : kExitSystem;
 }
 
 // After an apply: a namespace deleted meanwhile took the new table with it.
@@ -91,7 +94,7 @@ int run_check(const Inputs& in) {
   auto made = ruleset_or_exit(in);
   if (auto* code = std::get_if<int>(&made)) return *code;
   const Ruleset& r = std::get<Ruleset>(made);
-  if (auto k = kernel_check(r); !k) return fail(refusal_code(k.error()), k.error().message);
+  if (auto k = kernel_check(r); !k) return fail(kernel_phase_code(k.error()), k.error().message);
   std::cout << "ok: the kernel accepts table inet " << r.table << " (" << rules_in(r) << " rules, " << r.sets.size()
             << " sets); nothing was applied\n";
   return kExitOk;
@@ -106,14 +109,14 @@ int run_apply(const Inputs& in, int confirm_seconds, bool wait) {
   if (confirm_seconds <= 0) {
     if (wait) return fail(kExitUsage, "--wait needs --confirm SECONDS");
     if (auto k = apply_unless_pending(dir, [&r] { return kernel_apply(r); }); !k)
-      return fail(refusal_code(k.error()), k.error().message);
+      return fail(kernel_phase_code(k.error()), k.error().message);
     if (auto v = vanished(in.netns)) return *v;
     std::cout << "applied table inet " << r.table << " (" << rules_in(r) << " rules, " << r.sets.size() << " sets)\n";
     return kExitOk;
   }
   auto pending = safe_apply(r, std::chrono::seconds(confirm_seconds), dir);
   if (!pending) {
-    return fail(refusal_code(pending.error()), pending.error().message);
+    return fail(kernel_phase_code(pending.error()), pending.error().message);
   }
   if (auto v = vanished(in.netns)) return *v;
   const std::string confirm_cmd = "portclass-nft confirm" + (in.netns.empty() ? "" : " --netns " + in.netns);

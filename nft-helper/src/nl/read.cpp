@@ -9,6 +9,7 @@
 #include <optional>
 #include <new>
 
+#include "nl/dump.hpp"
 #include "nl/objects.hpp"
 #include "nl/socket.hpp"
 #include "portclass/nft/live_ruleset.hpp"
@@ -97,151 +98,138 @@ std::string comment_of(const void* data, std::uint32_t len) {
   return comment;
 }
 
-template <class Fill>
-nlmsghdr* dump_request(char* buf, std::uint16_t type, std::uint32_t seq, Fill fill) {
-  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_UNSPEC, NLM_F_DUMP, seq);
-  fill(nlh);
-  return nlh;
+KernelChain chain_of(const nftnl_chain* c) {
+  KernelChain k;
+  k.family = nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+  k.table = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
+  k.name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+  k.base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
+  if (k.base) {
+    k.hook = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+    k.priority = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+    if (nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)) k.policy = nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY);
+    if (nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE)) k.type = nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE);
+  }
+  return k;
+}
+
+KernelSet set_of(const nftnl_set* set) {
+  KernelSet k;
+  k.family = nftnl_set_get_u32(set, NFTNL_SET_FAMILY);
+  k.table = nftnl_set_get_str(set, NFTNL_SET_TABLE);
+  k.name = nftnl_set_get_str(set, NFTNL_SET_NAME);
+  k.key_type = nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE);
+  k.key_len = nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN);
+  k.flags = nftnl_set_get_u32(set, NFTNL_SET_FLAGS);
+  return k;
+}
+
+KernelRule rule_of(nftnl_rule* r) {
+  KernelRule k;
+  k.family = nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
+  k.table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
+  k.chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
+  k.handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+  std::uint32_t len = 0;
+  const void* udata = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+  k.comment = comment_of(udata, len);
+  nl::ExprIterPtr it(nftnl_expr_iter_create(r));
+  if (!it) throw std::bad_alloc();
+  for (nftnl_expr* e = nftnl_expr_iter_next(it.get()); e; e = nftnl_expr_iter_next(it.get()))
+    k.exprs.push_back(expr_of(e));
+  return k;
+}
+
+// The keys of one dump message of set elements, each with whether it is an
+// interval's end marker; a range given as one element with an inclusive
+// key_end becomes the exclusive end marker the rest expects.
+void collect_keys(nftnl_set* set, std::vector<std::pair<Bytes, bool>>& keys) {
+  nftnl_set_elem_foreach(
+      set,
+      [](nftnl_set_elem* e, void* data) -> int {
+        auto* out_keys = static_cast<std::vector<std::pair<Bytes, bool>>*>(data);
+        std::uint32_t len = 0;
+        const auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len));
+        if (!key || len > Bytes::kCapacity) return 0;  // concatenations are not modelled
+        const bool end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+                         (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);
+        out_keys->emplace_back(Bytes(key, key + len), end);
+        if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END)) {
+          std::uint32_t end_len = 0;
+          const auto* k_end = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &end_len));
+          Bytes after(k_end, k_end + end_len);
+          bool carried = true;
+          for (std::size_t i = after.size(); carried && i-- > 0;) carried = ++after[i] == 0;
+          if (!carried) out_keys->emplace_back(after, true);
+        }
+        return 0;
+      },
+      &keys);
+}
+
+// Verdict maps: key -> verdict.
+void collect_verdicts(nftnl_set* set, std::vector<std::pair<Bytes, int>>& verdicts) {
+  nftnl_set_elem_foreach(
+      set,
+      [](nftnl_set_elem* e, void* data) -> int {
+        std::uint32_t len = 0;
+        const auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len));
+        if (key && len <= Bytes::kCapacity && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
+          static_cast<std::vector<std::pair<Bytes, int>>*>(data)->emplace_back(
+              Bytes(key, key + len), static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)));
+        return 0;
+      },
+      &verdicts);
+}
+
+Result<bool> read_elements(Socket& s, KernelSet& k) {
+  std::vector<std::pair<Bytes, bool>> keys;
+  std::vector<std::pair<Bytes, int>> map_verdicts;
+  auto elems = nl::dump_set_elements(s, static_cast<std::uint16_t>(k.family), k.table, k.name,
+                                     [&](const nlmsghdr*, nftnl_set* set) -> Result<bool> {
+                                       if (k.flags & NFT_SET_MAP) collect_verdicts(set, map_verdicts);
+                                       collect_keys(set, keys);
+                                       return true;
+                                     });
+  if (!elems) return elems;
+  if ((k.flags & NFT_SET_MAP) && !(k.flags & NFT_SET_INTERVAL)) {
+    std::sort(map_verdicts.begin(), map_verdicts.end());
+    for (auto& [key, verdict] : map_verdicts) {
+      k.elements.push_back(Interval{key, key});
+      k.verdicts.push_back(verdict);
+    }
+  } else if (k.flags & NFT_SET_INTERVAL) {
+    k.elements = intervals_from_elements(std::move(keys), k.key_len);
+  } else {
+    for (auto& [key, end] : keys)
+      if (!end) k.elements.push_back(Interval{key, key});
+    std::sort(k.elements.begin(), k.elements.end(), [](const Interval& a, const Interval& b) { return a.low < b.low; });
+  }
+  return true;
 }
 
 Result<bool> read_once(Socket& s, KernelRuleset& out) {
-  auto tables = s.dump([](char* b, std::uint32_t seq) { return dump_request(b, NFT_MSG_GETTABLE, seq, [](nlmsghdr*) {}); },
-                       [&](const nlmsghdr* nlh) -> Result<bool> {
-                         nl::TablePtr t(nftnl_table_alloc());
-                         if (!t || nftnl_table_nlmsg_parse(nlh, t.get()) < 0) return make_error("bad table message");
-                         out.tables.emplace_back(nftnl_table_get_u32(t.get(), NFTNL_TABLE_FAMILY),
-                                                 nftnl_table_get_str(t.get(), NFTNL_TABLE_NAME));
-                         return true;
-                       });
+  auto tables = nl::dump_tables(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_table* t) -> Result<bool> {
+    out.tables.emplace_back(nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY), nftnl_table_get_str(t, NFTNL_TABLE_NAME));
+    return true;
+  });
   if (!tables) return tables;
-  auto chains = s.dump([](char* b, std::uint32_t seq) { return dump_request(b, NFT_MSG_GETCHAIN, seq, [](nlmsghdr*) {}); },
-                       [&](const nlmsghdr* nlh) -> Result<bool> {
-                         nl::ChainPtr c(nftnl_chain_alloc());
-                         if (!c || nftnl_chain_nlmsg_parse(nlh, c.get()) < 0) return make_error("bad chain message");
-                         KernelChain k;
-                         k.family = nftnl_chain_get_u32(c.get(), NFTNL_CHAIN_FAMILY);
-                         k.table = nftnl_chain_get_str(c.get(), NFTNL_CHAIN_TABLE);
-                         k.name = nftnl_chain_get_str(c.get(), NFTNL_CHAIN_NAME);
-                         k.base = nftnl_chain_is_set(c.get(), NFTNL_CHAIN_HOOKNUM);
-                         if (k.base) {
-                           k.hook = nftnl_chain_get_u32(c.get(), NFTNL_CHAIN_HOOKNUM);
-                           k.priority = nftnl_chain_get_s32(c.get(), NFTNL_CHAIN_PRIO);
-                           if (nftnl_chain_is_set(c.get(), NFTNL_CHAIN_POLICY))
-                             k.policy = nftnl_chain_get_u32(c.get(), NFTNL_CHAIN_POLICY);
-                           if (nftnl_chain_is_set(c.get(), NFTNL_CHAIN_TYPE))
-                             k.type = nftnl_chain_get_str(c.get(), NFTNL_CHAIN_TYPE);
-                         }
-                         out.chains.push_back(std::move(k));
-                         return true;
-                       });
+  auto chains = nl::dump_chains(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_chain* c) -> Result<bool> {
+    out.chains.push_back(chain_of(c));
+    return true;
+  });
   if (!chains) return chains;
-  auto sets = s.dump([](char* b, std::uint32_t seq) { return dump_request(b, NFT_MSG_GETSET, seq, [](nlmsghdr*) {}); },
-                     [&](const nlmsghdr* nlh) -> Result<bool> {
-                       nl::SetPtr set(nftnl_set_alloc());
-                       if (!set || nftnl_set_nlmsg_parse(nlh, set.get()) < 0) return make_error("bad set message");
-                       KernelSet k;
-                       k.family = nftnl_set_get_u32(set.get(), NFTNL_SET_FAMILY);
-                       k.table = nftnl_set_get_str(set.get(), NFTNL_SET_TABLE);
-                       k.name = nftnl_set_get_str(set.get(), NFTNL_SET_NAME);
-                       k.key_type = nftnl_set_get_u32(set.get(), NFTNL_SET_KEY_TYPE);
-                       k.key_len = nftnl_set_get_u32(set.get(), NFTNL_SET_KEY_LEN);
-                       k.flags = nftnl_set_get_u32(set.get(), NFTNL_SET_FLAGS);
-                       out.sets.push_back(std::move(k));
-                       return true;
-                     });
+  auto sets = nl::dump_sets(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_set* set) -> Result<bool> {
+    out.sets.push_back(set_of(set));
+    return true;
+  });
   if (!sets) return sets;
-  for (KernelSet& k : out.sets) {
-    std::vector<std::pair<Bytes, bool>> keys;
-    std::vector<std::pair<Bytes, int>> map_verdicts;  // verdict maps: key -> verdict
-    auto elems = s.dump(
-        [&k](char* b, std::uint32_t seq) {
-          nlmsghdr* nlh = nftnl_nlmsg_build_hdr(b, NFT_MSG_GETSETELEM, static_cast<std::uint16_t>(k.family),
-                                                NLM_F_DUMP, seq);
-          nl::SetPtr set(nftnl_set_alloc());
-          if (!set) throw std::bad_alloc();
-          nftnl_set_set_str(set.get(), NFTNL_SET_TABLE, k.table.c_str());
-          nftnl_set_set_str(set.get(), NFTNL_SET_NAME, k.name.c_str());
-          nftnl_set_elems_nlmsg_build_payload(nlh, set.get());
-          return nlh;
-        },
-        [&](const nlmsghdr* nlh) -> Result<bool> {
-          nl::SetPtr set(nftnl_set_alloc());
-          if (!set || nftnl_set_elems_nlmsg_parse(nlh, set.get()) < 0) return make_error("bad set element message");
-          if (k.flags & NFT_SET_MAP) {
-            nftnl_set_elem_foreach(
-                set.get(),
-                [](nftnl_set_elem* e, void* data) -> int {
-                  std::uint32_t len = 0;
-                  const auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len));
-                  if (key && len <= Bytes::kCapacity && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT))
-                    static_cast<std::vector<std::pair<Bytes, int>>*>(data)->emplace_back(
-                        Bytes(key, key + len), static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)));
-                  return 0;
-                },
-                &map_verdicts);
-          }
-          nftnl_set_elem_foreach(
-              set.get(),
-              [](nftnl_set_elem* e, void* data) -> int {
-                auto* out_keys = static_cast<std::vector<std::pair<Bytes, bool>>*>(data);
-                std::uint32_t len = 0;
-                const auto* key = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len));
-                if (!key || len > Bytes::kCapacity) return 0;  // concatenations are not modelled
-                const bool end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
-                                 (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);
-                out_keys->emplace_back(Bytes(key, key + len), end);
-                if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END)) {
-                  // A range given as one element with an inclusive key_end:
-                  // turned into the exclusive end marker the rest expects.
-                  std::uint32_t end_len = 0;
-                  const auto* k_end =
-                      static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY_END, &end_len));
-                  Bytes after(k_end, k_end + end_len);
-                  bool carried = true;
-                  for (std::size_t i = after.size(); carried && i-- > 0;) carried = ++after[i] == 0;
-                  if (!carried) out_keys->emplace_back(after, true);
-                }
-                return 0;
-              },
-              &keys);
-          return true;
-        });
-    if (!elems) return elems;
-    if ((k.flags & NFT_SET_MAP) && !(k.flags & NFT_SET_INTERVAL)) {
-      std::sort(map_verdicts.begin(), map_verdicts.end());
-      for (auto& [key, verdict] : map_verdicts) {
-        k.elements.push_back(Interval{key, key});
-        k.verdicts.push_back(verdict);
-      }
-    } else if (k.flags & NFT_SET_INTERVAL) {
-      k.elements = intervals_from_elements(std::move(keys), k.key_len);
-    } else {
-      for (auto& [key, end] : keys)
-        if (!end) k.elements.push_back(Interval{key, key});
-      std::sort(k.elements.begin(), k.elements.end(), [](const Interval& a, const Interval& b) { return a.low < b.low; });
-    }
-  }
-  auto rules = s.dump([](char* b, std::uint32_t seq) { return dump_request(b, NFT_MSG_GETRULE, seq, [](nlmsghdr*) {}); },
-                      [&](const nlmsghdr* nlh) -> Result<bool> {
-                        nl::RulePtr r(nftnl_rule_alloc());
-                        if (!r || nftnl_rule_nlmsg_parse(nlh, r.get()) < 0) return make_error("bad rule message");
-                        KernelRule k;
-                        k.family = nftnl_rule_get_u32(r.get(), NFTNL_RULE_FAMILY);
-                        k.table = nftnl_rule_get_str(r.get(), NFTNL_RULE_TABLE);
-                        k.chain = nftnl_rule_get_str(r.get(), NFTNL_RULE_CHAIN);
-                        k.handle = nftnl_rule_get_u64(r.get(), NFTNL_RULE_HANDLE);
-                        std::uint32_t len = 0;
-                        const void* udata = nftnl_rule_get_data(r.get(), NFTNL_RULE_USERDATA, &len);
-                        k.comment = comment_of(udata, len);
-                        nl::ExprIterPtr it(nftnl_expr_iter_create(r.get()));
-                        if (!it) throw std::bad_alloc();
-                        for (nftnl_expr* e = nftnl_expr_iter_next(it.get()); e; e = nftnl_expr_iter_next(it.get()))
-                          k.exprs.push_back(expr_of(e));
-                        out.rules.push_back(std::move(k));
-                        return true;
-                      });
-  if (!rules) return rules;
-  return true;
+  for (KernelSet& k : out.sets)
+    if (auto elems = read_elements(s, k); !elems) return elems;
+  return nl::dump_rules(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_rule* r) -> Result<bool> {
+    out.rules.push_back(rule_of(r));
+    return true;
+  });
 }
 
 }  // namespace
@@ -284,20 +272,16 @@ Result<KernelRuleset> read_kernel_ruleset() {
   auto opened = Socket::open();
   if (!opened) return opened.error();
   Socket& s = opened.value();
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    auto before = s.generation();
-    if (!before) return before.error();
-    KernelRuleset out;
-    auto r = read_once(s, out);
-    if (!r) {
-      if (r.error().message.rfind("EINTR", 0) == 0) continue;
-      return r.error();
-    }
-    auto after = s.generation();
-    if (!after) return after.error();
-    if (*before == *after) return out;
-  }
-  return make_error("the ruleset kept changing while it was being read; try again");
+  KernelRuleset out;
+  auto r = nl::read_consistently(
+      s,
+      [&]() {
+        out = KernelRuleset{};
+        return read_once(s, out);
+      },
+      "it was being read");
+  if (!r) return r.error();
+  return out;
 }
 
 }  // namespace portclass::nft

@@ -9,9 +9,9 @@
 
 #include <cstring>
 #include <map>
-#include <new>
 
 #include "nl/build.hpp"
+#include "nl/dump.hpp"
 
 namespace portclass::nft::nl {
 namespace {
@@ -24,69 +24,44 @@ std::uint16_t message_type(const std::string& m) {
   return static_cast<std::uint16_t>(reinterpret_cast<const nlmsghdr*>(m.data())->nlmsg_type & 0xff);
 }
 
-nlmsghdr* request(char* buf, std::uint16_t type, std::uint32_t seq, std::uint16_t family) {
-  return nftnl_nlmsg_build_hdr(buf, type, family, NLM_F_DUMP, seq);
-}
-
+// The inet table's own objects, in restore order: table, chains, sets, their
+// elements, rules.
 Result<bool> read_once(Socket& s, Snapshot& out) {
   const std::string& name = out.table;
   std::vector<std::string> tables, chains, sets, elements, rules;
   std::vector<std::string> set_names;
-  auto r = s.dump([](char* b, std::uint32_t seq) { return request(b, NFT_MSG_GETTABLE, seq, NFPROTO_INET); },
-                  [&](const nlmsghdr* nlh) -> Result<bool> {
-                    TablePtr t(nftnl_table_alloc());
-                    if (!t || nftnl_table_nlmsg_parse(nlh, t.get()) < 0) return make_error("bad table message");
-                    if (nftnl_table_get_u32(t.get(), NFTNL_TABLE_FAMILY) == NFPROTO_INET &&
-                        name == nftnl_table_get_str(t.get(), NFTNL_TABLE_NAME))
-                      tables.push_back(raw(nlh));
-                    return true;
-                  });
+  auto r = dump_tables(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_table* t) -> Result<bool> {
+    if (nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == NFPROTO_INET && name == nftnl_table_get_str(t, NFTNL_TABLE_NAME))
+      tables.push_back(raw(nlh));
+    return true;
+  });
   if (!r) return r;
   out.exists = !tables.empty();
   if (!out.exists) return true;
-  r = s.dump([](char* b, std::uint32_t seq) { return request(b, NFT_MSG_GETCHAIN, seq, NFPROTO_INET); },
-             [&](const nlmsghdr* nlh) -> Result<bool> {
-               ChainPtr c(nftnl_chain_alloc());
-               if (!c || nftnl_chain_nlmsg_parse(nlh, c.get()) < 0) return make_error("bad chain message");
-               if (name == nftnl_chain_get_str(c.get(), NFTNL_CHAIN_TABLE)) chains.push_back(raw(nlh));
-               return true;
-             });
+  r = dump_chains(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_chain* c) -> Result<bool> {
+    if (name == nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE)) chains.push_back(raw(nlh));
+    return true;
+  });
   if (!r) return r;
-  r = s.dump([](char* b, std::uint32_t seq) { return request(b, NFT_MSG_GETSET, seq, NFPROTO_INET); },
-             [&](const nlmsghdr* nlh) -> Result<bool> {
-               SetPtr set(nftnl_set_alloc());
-               if (!set || nftnl_set_nlmsg_parse(nlh, set.get()) < 0) return make_error("bad set message");
-               if (name == nftnl_set_get_str(set.get(), NFTNL_SET_TABLE)) {
-                 sets.push_back(raw(nlh));
-                 set_names.emplace_back(nftnl_set_get_str(set.get(), NFTNL_SET_NAME));
-               }
-               return true;
-             });
+  r = dump_sets(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_set* set) -> Result<bool> {
+    if (name == nftnl_set_get_str(set, NFTNL_SET_TABLE)) {
+      sets.push_back(raw(nlh));
+      set_names.emplace_back(nftnl_set_get_str(set, NFTNL_SET_NAME));
+    }
+    return true;
+  });
   if (!r) return r;
   for (const std::string& set_name : set_names) {
-    r = s.dump(
-        [&](char* b, std::uint32_t seq) {
-          nlmsghdr* nlh = request(b, NFT_MSG_GETSETELEM, seq, NFPROTO_INET);
-          SetPtr set(nftnl_set_alloc());
-          if (!set) throw std::bad_alloc();
-          nftnl_set_set_str(set.get(), NFTNL_SET_TABLE, name.c_str());
-          nftnl_set_set_str(set.get(), NFTNL_SET_NAME, set_name.c_str());
-          nftnl_set_elems_nlmsg_build_payload(nlh, set.get());
-          return nlh;
-        },
-        [&](const nlmsghdr* nlh) -> Result<bool> {
-          elements.push_back(raw(nlh));
-          return true;
-        });
+    r = dump_set_elements(s, NFPROTO_INET, name, set_name, [&](const nlmsghdr* nlh, nftnl_set*) -> Result<bool> {
+      elements.push_back(raw(nlh));
+      return true;
+    });
     if (!r) return r;
   }
-  r = s.dump([](char* b, std::uint32_t seq) { return request(b, NFT_MSG_GETRULE, seq, NFPROTO_INET); },
-             [&](const nlmsghdr* nlh) -> Result<bool> {
-               RulePtr rule(nftnl_rule_alloc());
-               if (!rule || nftnl_rule_nlmsg_parse(nlh, rule.get()) < 0) return make_error("bad rule message");
-               if (name == nftnl_rule_get_str(rule.get(), NFTNL_RULE_TABLE)) rules.push_back(raw(nlh));
-               return true;
-             });
+  r = dump_rules(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_rule* rule) -> Result<bool> {
+    if (name == nftnl_rule_get_str(rule, NFTNL_RULE_TABLE)) rules.push_back(raw(nlh));
+    return true;
+  });
   if (!r) return r;
   for (auto* group : {&tables, &chains, &sets, &elements, &rules})
     out.messages.insert(out.messages.end(), group->begin(), group->end());
@@ -96,21 +71,17 @@ Result<bool> read_once(Socket& s, Snapshot& out) {
 }  // namespace
 
 Result<Snapshot> take_snapshot(Socket& s, const std::string& table) {
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    auto before = s.generation();
-    if (!before) return before.error();
-    Snapshot snap;
-    snap.table = table;
-    auto r = read_once(s, snap);
-    if (!r) {
-      if (r.error().message.rfind("EINTR", 0) == 0) continue;
-      return r.error();
-    }
-    auto after = s.generation();
-    if (!after) return after.error();
-    if (*before == *after) return snap;
-  }
-  return make_error("the ruleset kept changing while the previous table was being saved; try again");
+  Snapshot snap;
+  auto r = read_consistently(
+      s,
+      [&]() {
+        snap = Snapshot{};
+        snap.table = table;
+        return read_once(s, snap);
+      },
+      "the previous table was being saved");
+  if (!r) return r.error();
+  return snap;
 }
 
 std::string encode(const Snapshot& s) {

@@ -49,6 +49,11 @@ std::string extended_ack_text(const nlmsghdr* nlh) {
   return text;
 }
 
+// "WHAT: <strerror>" as a system error that keeps the errno.
+Error errno_error(const std::string& what, int error) {
+  return make_error(ErrorKind::system, what + ": " + errno_text(error), error);
+}
+
 }  // namespace
 
 std::string permission_hint(int error) {
@@ -67,26 +72,28 @@ Error refusal(const std::vector<BatchError>& errors, std::uint32_t begin_seq, bo
   const BatchError& e = errors.front();
   const std::string tail = commit ? "; nothing was changed" : "";
   if (e.seq == begin_seq)
-    return make_error("the kernel refused the netlink batch as a whole: " + errno_text(e.error) +
-                      permission_hint(e.error) + tail);
+    return make_error(ErrorKind::system,
+                      "the kernel refused the netlink batch as a whole: " + errno_text(e.error) +
+                          permission_hint(e.error) + tail,
+                      e.error);
   std::string message = "kernel refused " + (e.description.empty() ? std::string("the batch") : e.description) +
                         ": " + errno_text(e.error);
   if (!e.kernel_note.empty()) message += " (" + e.kernel_note + ")";
   if (errors.size() > 1) message += " [+" + std::to_string(errors.size() - 1) + " more]";
-  return make_error(message + tail);
+  return make_error(ErrorKind::refused, message + tail, e.error);
 }
 
 Error lost_answer(const Error& cause, Changed changed, const std::string& table, const std::string& armed) {
   const std::string see = "see `nft list table inet " + table + "`";
   switch (changed) {
     case Changed::no:
-      return make_error(cause.message + "; the ruleset generation did not move: nothing was changed");
+      return reworded(cause, cause.message + "; the ruleset generation did not move: nothing was changed");
     case Changed::yes:
-      return make_error(cause.message + "; the ruleset generation moved, so the batch was most likely applied (" +
-                        see + ")" + armed);
+      return reworded(cause, cause.message + "; the ruleset generation moved, so the batch was most likely applied (" +
+                                 see + ")" + armed);
     case Changed::unknown: break;
   }
-  return make_error(cause.message + "; whether the batch was applied is unknown (" + see + ")" + armed);
+  return reworded(cause, cause.message + "; whether the batch was applied is unknown (" + see + ")" + armed);
 }
 
 std::string errno_text(int error) {
@@ -102,9 +109,8 @@ Socket::Socket(SocketPtr s) : socket_(std::move(s)) {
 
 Result<Socket> Socket::open() {
   SocketPtr s(mnl_socket_open(NETLINK_NETFILTER));
-  if (!s) return make_error("cannot open a netfilter netlink socket: " + errno_text(errno));
-  if (mnl_socket_bind(s.get(), 0, MNL_SOCKET_AUTOPID) < 0)
-    return make_error("cannot bind the netlink socket: " + errno_text(errno));
+  if (!s) return errno_error("cannot open a netfilter netlink socket", errno);
+  if (mnl_socket_bind(s.get(), 0, MNL_SOCKET_AUTOPID) < 0) return errno_error("cannot bind the netlink socket", errno);
   const int fd = mnl_socket_get_fd(s.get());
   set_int_option(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);  // errors do not echo whole messages
   set_int_option(fd, SOL_NETLINK, NETLINK_EXT_ACK, 1);  // the kernel's own error text
@@ -132,7 +138,7 @@ Result<std::vector<BatchError>> Socket::transact(Batch& batch) {
   msg.msg_iov = iov.data();
   msg.msg_iovlen = iov.size();
   sent_ = false;
-  if (sendmsg(fd, &msg, 0) < 0) return make_error("cannot send the netlink batch: " + errno_text(errno));
+  if (sendmsg(fd, &msg, 0) < 0) return errno_error("cannot send the netlink batch", errno);
   sent_ = true;
 
   std::vector<BatchError> errors;
@@ -141,7 +147,7 @@ Result<std::vector<BatchError>> Socket::transact(Batch& batch) {
     const ssize_t n = recv(fd, buffer.get(), kReceiveBuffer, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return make_error("no answer from the kernel to the netlink batch: " + errno_text(errno));
+      return errno_error("no answer from the kernel to the netlink batch", errno);
     }
     bool finished = false;
     int remaining = static_cast<int>(n);
@@ -171,7 +177,7 @@ Result<bool> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& 
   const std::uint32_t seq = seq_++;
   nlmsghdr* request = build(buffer.get(), seq);
   if (mnl_socket_sendto(socket_.get(), request, request->nlmsg_len) < 0)
-    return make_error("cannot send a netlink request: " + errno_text(errno));
+    return errno_error("cannot send a netlink request", errno);
 
   struct Context {
     const std::function<Result<bool>(const nlmsghdr*)>* on_message;
@@ -188,13 +194,15 @@ Result<bool> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& 
   };
   for (;;) {
     const ssize_t n = mnl_socket_recvfrom(socket_.get(), buffer.get(), kReceiveBuffer);
-    if (n < 0) return make_error("netlink receive failed: " + errno_text(errno));
+    if (n < 0) return errno_error("netlink receive failed", errno);
     const int ret = mnl_cb_run(buffer.get(), static_cast<std::size_t>(n), seq, portid_, trampoline, &context);
     if (context.error) return *context.error;
     if (ret < 0) {
-      if (errno == EINTR) return make_error("EINTR: the ruleset changed during the dump");
       const int saved = errno;
-      return make_error("the kernel refused the request: " + errno_text(saved) + permission_hint(saved));
+      // nfnetlink ends a dump with EINTR when the ruleset changed under it.
+      if (saved == EINTR) return make_error(ErrorKind::interrupted, "the ruleset changed during the dump", saved);
+      return make_error(ErrorKind::system,
+                        "the kernel refused the request: " + errno_text(saved) + permission_hint(saved), saved);
     }
     if (ret == MNL_CB_STOP) break;
   }
@@ -209,7 +217,8 @@ Result<std::uint32_t> Socket::generation() {
       },
       [&id](const nlmsghdr* nlh) -> Result<bool> {
         std::unique_ptr<nftnl_gen, void (*)(const nftnl_gen*)> gen(nftnl_gen_alloc(), nftnl_gen_free);
-        if (!gen || nftnl_gen_nlmsg_parse(nlh, gen.get()) < 0) return make_error("cannot parse the generation");
+        if (!gen || nftnl_gen_nlmsg_parse(nlh, gen.get()) < 0)
+          return make_error(ErrorKind::system, "cannot parse the ruleset generation the kernel sent");
         id = nftnl_gen_get_u32(gen.get(), NFTNL_GEN_ID);
         return true;
       });

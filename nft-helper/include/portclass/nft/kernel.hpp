@@ -21,12 +21,11 @@ Result<bool> kernel_check(const Ruleset& ruleset);
 // refused: "kernel refused rule 3 of chain input: ... : No such file or directory".
 Result<bool> kernel_apply(const Ruleset& ruleset);
 
-// True when `error` (from kernel_check, kernel_apply or safe_apply) is the
-// kernel refusing something in the ruleset ("kernel refused rule 3 ..."):
-// nothing changed, and the ruleset is to blame. False for system trouble:
-// no socket, no permission, the batch refused as a whole, a lost answer
-// (whose message says whether the batch went in).
-bool is_refusal(const Error& error);
+// Errors carry their kind (result.hpp): ErrorKind::refused when the kernel
+// refused something in the ruleset ("kernel refused rule 3 ..."): nothing
+// changed, and the ruleset is to blame; ErrorKind::system for no socket, no
+// permission, the batch refused as a whole, a lost answer (whose message says
+// whether the batch went in), each with its errno.
 
 // Builds the batch kernel_apply would send, without any socket, and returns
 // its size in bytes (benchmarks; sizing).
