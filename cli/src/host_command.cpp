@@ -37,6 +37,7 @@ int exit_code_for(HealthLevel level) {
 
 struct Audit {
   std::vector<HostReport> reports;
+  std::vector<std::string> skipped;  // one line each, as printed on stderr
   int code = kExitOk;
 };
 
@@ -56,7 +57,7 @@ Audit audit_named(const HostOptions& o, const Thresholds& t) {
   HostReport r = audit_inside(entry, t, o.top, std::get<NetnsVisit>(visit));
   r.label_netns = true;
   const int code = exit_code_for(r.health.level);
-  return {{std::move(r)}, code};
+  return {{std::move(r)}, {}, code};
 }
 
 Audit audit_all(const HostOptions& o, const Thresholds& t, std::ostream& err) {
@@ -65,6 +66,7 @@ Audit audit_all(const HostOptions& o, const Thresholds& t, std::ostream& err) {
     auto visit = NetnsVisit::enter(entry.path, entry.label, entry.inode);
     if (auto* e = std::get_if<NetnsError>(&visit)) {
       err << "portclass host: " << e->message << "\n";
+      audit.skipped.push_back(e->message);
       if (e->kind != NetnsErrorKind::vanished) audit.code = std::max<int>(audit.code, kExitSystem);
       continue;
     }
@@ -83,7 +85,7 @@ Audit audit_once(const HostOptions& o, const Thresholds& t, std::ostream& err) {
   NetnsEntry self{"current", "/proc/thread-self/ns/net", 0, NetnsSource::current, 0};
   HostReport r = audit_current_namespace(self, t, o.top);
   const int code = exit_code_for(r.health.level);
-  return {{std::move(r)}, code};
+  return {{std::move(r)}, {}, code};
 }
 
 void render(const HostOptions& o, const Thresholds& t, const Audit& audit, std::ostream& out) {
@@ -95,6 +97,7 @@ void render(const HostOptions& o, const Thresholds& t, const Audit& audit, std::
     if (o.all_netns) {
       doc["namespaces"] = nlohmann::json::array();
       for (const auto& v : views) doc["namespaces"].push_back(to_json(v));
+      doc["skipped"] = audit.skipped;
       doc["exit_code"] = audit.code;
     } else {
       doc = to_json(views.front());

@@ -93,7 +93,9 @@ def run_case(case: Case, binaries, work):
                 failures.append(f"{what}: the message does not name {needle!r}")
         if ns and ns.ruleset().strip():
             failures.append(f"{what}: something was applied: {ns.ruleset()!r}")
-        return (lines[0] if lines else ""), failures
+        # The namespace's name holds this run's pid: the table shows it as {netns}.
+        line = lines[0] if lines else ""
+        return (line.replace(ns.name, "{netns}") if ns else line), failures
     finally:
         if ns:
             ns.__exit__(None, None, None)

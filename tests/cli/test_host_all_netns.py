@@ -58,6 +58,8 @@ try:
     if proc:
         check.equal(proc[0]["netns_pid"], lone.pid, "the lowest pid in it (the unshare'd process)")
     check.equal(doc["exit_code"], 4, "exit code in the JSON")
+    check.that(isinstance(doc.get("skipped"), list), "skipped namespaces listed (none expected of ours)")
+    check.that(not any(ns1 in m or ns2 in m for m in doc.get("skipped", [])), "none of ours skipped")
 
     r = run(binary, "host", "--all-netns")
     check.equal(r.returncode, 4, "text: exit 4")
@@ -89,6 +91,28 @@ try:
         check.that(views >= 2, f"--watch 1 over 2.5 s: {views} views")
         check.equal((w.returncode, err), (4, ""), f"{name}: exit with the last view's status (critical)")
         check.that(took < 2, f"{name} ends the watch at once ({took:.2f} s)")
+    # Namespaces that come and go during the audit: short-lived `unshare -n`
+    # processes; one listed and gone by its visit is one line and skipped.
+    churn = subprocess.Popen(["sh", "-c", "while :; do unshare -n sleep 0.02; done"])
+    vanished, runs = 0, 0
+    try:
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:
+            r = run(binary, "host", "--all-netns", "--json")
+            runs += 1
+            lines = r.stderr.splitlines()
+            bad = [l for l in lines if not (l.startswith("portclass host: network namespace 'pid:")
+                                             and "disappeared during the audit" in l and l.endswith(": skipped"))]
+            check.equal(bad, [], "only 'disappeared' lines on stderr")
+            check.that(r.returncode in (0, 1, 4), f"exit {r.returncode} while namespaces come and go")
+            doc_churn = json.loads(r.stdout or "{}")
+            check.equal(len(doc_churn.get("skipped", [])), len(lines), "each skipped namespace in the JSON too")
+            vanished += len(lines)
+    finally:
+        churn.kill()  # our own child, by its handle
+        churn.wait()
+    print(f"{runs} runs while namespaces came and went: {vanished} vanished namespaces reported and skipped")
+
     r = run(binary, "host", "--watch", "1", "--json")
     check.equal((r.returncode, len(r.stderr.splitlines())), (2, 1), "--watch with --json: exit 2, one line")
     print(f"{len(doc['namespaces'])} namespaces audited in one run")
