@@ -96,6 +96,10 @@ class Builder {
   void fixed_port_protocols_in(const std::string& chain, bool gateway);
   void outbound_host();
   Result<bool> groups();
+  Result<bool> gateway_sets();
+  void gateway_returns(const std::string& chain);
+  void gateway_outbound(const std::string& chain);
+  void gateway_services(const std::string& chain);
   Result<Ruleset> finish();
 
   std::vector<std::uint64_t> icmp_protocols() const {
@@ -329,7 +333,7 @@ Result<bool> Builder::groups() {
     if (spec->ports.empty()) return make_error("subnet " + s.prefix.to_string() + " has an empty range");
     group_of_spec[spec] = 0;
     specs.push_back(spec);
-    if (index.try_emplace(spec->ports.ranges(), 0).second) groups_.push_back(Group{spec->ports, {}, {}, {}, {}, {}});
+    index.try_emplace(spec->ports.ranges(), 0);
   }
   // Order groups by their ranges so the output does not depend on input order.
   std::vector<Group> sorted;
@@ -380,10 +384,9 @@ std::string join(const std::set<std::string>& items) {
   return out;
 }
 
-Result<Ruleset> Builder::gateway() {
-  if (c_.subnets.empty()) return make_error("gateway mode needs at least one subnet (--subnet or [subnets])");
-  if (auto g = groups(); !g) return g.error();
-
+// The sets of gateway mode: per range group its ports and its subnets, all
+// protected subnets, the service ports.
+Result<bool> Builder::gateway_sets() {
   std::vector<Interval> all4, all6;
   for (const Group& g : groups_) {
     const std::string why = "ephemeral ports of " + join(g.origins) + ": " + g.ports.to_string();
@@ -398,13 +401,13 @@ Result<Ruleset> Builder::gateway() {
   if (!all4.empty()) set("protected_v4", KeyType::ipv4_addr, merge_intervals(all4), "all protected IPv4 subnets");
   if (!all6.empty()) set("protected_v6", KeyType::ipv6_addr, merge_intervals(all6), "all protected IPv6 subnets");
   service_sets();
+  return true;
+}
 
-  const std::string chain = "forward";
-  r_.chains.push_back(
-      Chain{chain, Hook::forward, 0, Verdict::drop, "portclass: traffic routed to and from the protected subnets"});
-  family_switches(chain);
+// Replies to connections the hosts of each group opened, only to the group's
+// ephemeral ports.
+void Builder::gateway_returns(const std::string& chain) {
   const bool st = c_.stateless;
-  if (!st) rule(chain, {ct_state(kCtInvalid)}, Verdict::drop, "packets conntrack cannot place in any connection");
   for (const Group& g : groups_) {
     const std::string why = "replies to connections hosts of " + join(g.origins) + " opened, only to " + g.ports.to_string();
     for (const auto& [field, suffix] : {std::pair{Field::ip_daddr, "_v4"}, std::pair{Field::ip6_daddr, "_v6"}}) {
@@ -423,11 +426,12 @@ Result<Ruleset> Builder::gateway() {
       }
     }
   }
-  if (!st)
-    icmp_stateful(chain);
-  else
-    icmp_stateless(chain);
+}
 
+// Connections the protected hosts open: all of them, or only to the
+// outbound ports when the policy restricts.
+void Builder::gateway_outbound(const std::string& chain) {
+  const bool st = c_.stateless;
   for (const auto& [field, set_name] :
        {std::pair{Field::ip_saddr, "protected_v4"}, std::pair{Field::ip6_saddr, "protected_v6"}}) {
     if (!r_.find_set(set_name)) continue;
@@ -448,6 +452,11 @@ Result<Ruleset> Builder::gateway() {
       }
     }
   }
+}
+
+// The services the protected hosts offer, and their answers.
+void Builder::gateway_services(const std::string& chain) {
+  const bool st = c_.stateless;
   for (const auto& [dst, src, set_name] :
        {std::tuple{Field::ip_daddr, Field::ip_saddr, "protected_v4"},
         std::tuple{Field::ip6_daddr, Field::ip6_saddr, "protected_v6"}}) {
@@ -470,6 +479,26 @@ Result<Ruleset> Builder::gateway() {
       }
     }
   }
+}
+
+Result<Ruleset> Builder::gateway() {
+  if (c_.subnets.empty()) return make_error("gateway mode needs at least one subnet (--subnet or [subnets])");
+  if (auto g = groups(); !g) return g.error();
+  if (auto s = gateway_sets(); !s) return s.error();
+
+  const std::string chain = "forward";
+  r_.chains.push_back(
+      Chain{chain, Hook::forward, 0, Verdict::drop, "portclass: traffic routed to and from the protected subnets"});
+  family_switches(chain);
+  if (!c_.stateless)
+    rule(chain, {ct_state(kCtInvalid)}, Verdict::drop, "packets conntrack cannot place in any connection");
+  gateway_returns(chain);
+  if (!c_.stateless)
+    icmp_stateful(chain);
+  else
+    icmp_stateless(chain);
+  gateway_outbound(chain);
+  gateway_services(chain);
   ping(chain, true);
   fixed_port_protocols_in(chain, true);
   return finish();
