@@ -48,7 +48,7 @@ PacketFacts syn_from(const std::string& client, Port port) {
 
 }  // namespace
 
-TEST_CASE("a BPF filter keeps what it matches; a bad one is libpcap's message") {
+TEST_CASE("a BPF filter keeps what it matches, and a bad one is libpcap's message") {
   const auto all = count_with("");
   const auto web = count_with("tcp port 80");
   CHECK(all == 4803);
