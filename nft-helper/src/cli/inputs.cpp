@@ -36,7 +36,9 @@ void add_input_options(CLI::App& app, Inputs& in) {
                  "With --from-profile: TCP signature file in p0f's syntax (as `portclass profile`); repeatable")
       ->type_name("FILE")
       ->allow_extra_args(false);
-  app.add_option("--profiles", in.profiles, "Extra OS profiles (TOML, the format of common/data/os-profiles.toml)")
+  // --os-profiles as in `portclass`; --profiles, the old name, still works.
+  app.add_option("--os-profiles,--profiles", in.profiles,
+                 "Extra OS profiles (TOML, the format of common/data/os-profiles.toml)")
       ->type_name("FILE");
   app.add_option("--tcp", o.tcp_services, "TCP services offered inbound, e.g. 22,8000-8100")->type_name("PORTS");
   app.add_option("--udp", o.udp_services, "UDP services offered inbound")->type_name("PORTS");
