@@ -78,6 +78,13 @@ int capture_live(const LiveSettings& settings, HostDirectory& directory, InputSu
   std::vector<pollfd> fds;
   for (const LiveCapture& h : handles) fds.push_back({h.selectable_fd(), POLLIN, 0});
 
+  // The first snapshot says capture has started (and readers find a valid
+  // report from then on); a failure to open wrote nothing.
+  if (callbacks.snapshot) {
+    summary.snapshot = true;
+    callbacks.snapshot(summary);
+    summary.snapshot = false;
+  }
   const auto on_packet = [&](const PacketFacts& packet) { directory.observe(packet); };
   const auto start = Clock::now();
   const std::optional<Clock::time_point> deadline =

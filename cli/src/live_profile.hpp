@@ -39,7 +39,8 @@ struct LiveSettings {
 };
 
 struct LiveCallbacks {
-  // At each --every interval, with `summary` as of now (snapshot = true).
+  // Once when every interface is open (an empty report), then at each
+  // --every interval, with `summary` as of now (snapshot = true).
   std::function<void(const InputSummary&)> snapshot;
   // About once a second (the terminal table), with the time since the start.
   std::function<void(const InputSummary&, std::chrono::steady_clock::duration)> tick;

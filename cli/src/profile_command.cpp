@@ -192,13 +192,8 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
   } else {
     LiveTable table;
     LiveCallbacks callbacks;
-    if (every) {
+    if (every)
       callbacks.snapshot = [&](const InputSummary& s) { replace_file_atomically(options.output, report(s).first); };
-      // Readers find a valid (empty) report from the first moment.
-      InputSummary empty = summary;
-      empty.snapshot = true;
-      replace_file_atomically(options.output, report(empty).first);
-    }
     if (table.enabled())
       callbacks.tick = [&](const InputSummary& s, std::chrono::steady_clock::duration elapsed) {
         table.draw(directory, *knowledge, inference, s, elapsed);

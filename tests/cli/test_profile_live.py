@@ -120,6 +120,11 @@ try:
     r = subprocess.run([binary, "profile", "--netns", server_ns, "-i", "nosuch0"], capture_output=True, text=True, timeout=30)
     check.that(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and "nosuch0" in r.stderr,
                f"a missing interface: exit 2, one line naming it ({r.returncode}: {r.stderr.strip()})")
+    never = os.path.join(work, "never.json")
+    r = subprocess.run([binary, "profile", "--netns", server_ns, "-i", "nosuch0", "-o", never, "--every", "1s"],
+                       capture_output=True, text=True, timeout=30)
+    check.that(r.returncode == 2 and not os.path.exists(never),
+               "a missing interface with -o --every: exit 2 and no report written")
     r = subprocess.run([binary, "profile", "--netns", f"{prefix}-none", "-i", "eth0"], capture_output=True, text=True, timeout=30)
     check.that(r.returncode == 2 and len(r.stderr.splitlines()) == 1, f"a missing namespace: exit 2, one line ({r.stderr.strip()})")
     if shutil.which("setpriv"):
