@@ -38,17 +38,18 @@ if [[ -n $KEEP ]]; then WORK=$KEEP; mkdir -p "$WORK"; else WORK=$(mktemp -d); tr
 export WORK PORTCLASS
 mkdir -p "$WORK/slices"
 
-# Slices: the lab in slices of 4 packets, real captures in slices of 20, until enough.
+# Slices: the lab in slices of 2 packets, real captures in slices of 10, until enough.
 n=0
 for cap in "$SOURCE/samples/lab/captures/lab.pcapng" "$SOURCE"/../shared/realworld/captures/*.pcap*; do
     [[ -f $cap ]] || continue
     "$PORTCLASS" profile "$cap" >/dev/null 2>&1 || continue  # libpcap cannot read some mixed-link pcapng
-    size=20; [[ $cap == */lab.pcapng ]] && size=4
+    size=10; [[ $cap == */lab.pcapng ]] && size=2
     editcap -F pcapng -c "$size" "$cap" "$WORK/slices/c$(printf %03d $n).pcapng" >/dev/null 2>&1 || continue
     n=$((n + 1))
-    [[ $(ls "$WORK/slices" | wc -l) -ge $DOCS ]] && break
+    [[ $(find "$WORK/slices" -name '*.pcapng' | wc -l) -ge $DOCS ]] && break
 done
-ls "$WORK/slices"/*.pcapng | head -n "$DOCS" > "$WORK/slices.txt"
+ls "$WORK/slices"/*.pcapng > "$WORK/all-slices.txt"  # (head in a pipe would SIGPIPE ls under pipefail)
+head -n "$DOCS" "$WORK/all-slices.txt" > "$WORK/slices.txt"
 have=$(wc -l < "$WORK/slices.txt")
 echo "$have slices of $n real captures"
 start=$(date +%s.%N)
