@@ -5,7 +5,7 @@
 #include <unordered_set>
 
 #include "exit_code.hpp"
-#include "port_sysctl.hpp"
+#include "portclass/host/local_ports.hpp"
 #include "socket_owners.hpp"
 #include "socket_table.hpp"
 
@@ -24,7 +24,7 @@ std::optional<int> read_tcp_tw_reuse() {
 }  // namespace
 
 HostReport audit_current_namespace(const NetnsEntry& where, const Thresholds& thresholds, std::size_t top) {
-  auto config = read_local_port_config();
+  auto config = host::read_local_port_config();
   if (!config) throw SystemError(config.error().message);
   auto sockets = read_socket_table();
   if (!sockets) throw SystemError(sockets.error().message);

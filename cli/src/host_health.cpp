@@ -39,7 +39,7 @@ HealthLevel level_for(double utilisation, const Thresholds& thresholds) noexcept
   return HealthLevel::ok;
 }
 
-HostHealth assess_host(const LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
+HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
                        const Thresholds& thresholds) {
   HostHealth h;
   h.config = config;

@@ -33,7 +33,7 @@
 #include <string_view>
 #include <vector>
 
-#include "port_sysctl.hpp"
+#include "portclass/host/local_ports.hpp"
 #include "socket_owners.hpp"
 #include "socket_table.hpp"
 
@@ -73,7 +73,7 @@ struct ListenerInRange {
 };
 
 struct HostHealth {
-  LocalPortConfig config;
+  host::LocalPortConfig config;
   std::uint32_t range_size = 0;
   PortSet reserved_in_range;
   std::uint32_t usable = 0;
@@ -104,7 +104,7 @@ struct HostHealth {
 // The utilisation of the half connect() scans first.
 double connect_half_utilisation(const HostHealth& health) noexcept;
 
-HostHealth assess_host(const LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
+HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
                        const Thresholds& thresholds);
 
 HealthLevel level_for(double utilisation, const Thresholds& thresholds) noexcept;

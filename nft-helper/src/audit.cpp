@@ -166,7 +166,7 @@ class Auditor {
       else if (!missing.empty())
         add(Severity::will_break, "return-range-too-narrow", place, "",
             std::string(name) + " replies to " + missing.to_string() + " are dropped, yet ip_local_port_range " +
-                host_.range.local_port_range.to_string() + " hands those ports out: connections from them will hang");
+                host_.range.range.to_string() + " hands those ports out: connections from them will hang");
     }
 
     if (c.family == NFPROTO_IPV4) return;
@@ -218,7 +218,7 @@ AuditReport audit(const KernelRuleset& ruleset, const HostFacts& host) { return 
 
 std::string to_text(const AuditReport& r) {
   std::ostringstream out;
-  out << "host: ip_local_port_range " << r.host.range.local_port_range.to_string();
+  out << "host: ip_local_port_range " << r.host.range.range.to_string();
   if (!r.host.range.reserved.empty()) out << ", reserved " << r.host.range.reserved.to_string();
   out << ", ephemeral " << r.host.range.ephemeral().to_string() << "\n";
   out << "checked " << r.chains_checked << " base chain(s), " << r.rules_checked << " rule(s)\n";
@@ -250,7 +250,7 @@ nlohmann::ordered_json to_json(const AuditReport& r) {
   for (const ListeningSocket& s : r.host.listening)
     listening.push_back(json{{"transport", std::string(to_string(s.transport))}, {"port", s.port}, {"address", s.address}});
   return json{{"host",
-               json{{"ip_local_port_range", r.host.range.local_port_range.to_string()},
+               json{{"ip_local_port_range", r.host.range.range.to_string()},
                     {"ip_local_reserved_ports", r.host.range.reserved.to_string()},
                     {"ephemeral", r.host.range.ephemeral().to_string()},
                     {"listening", listening}}},

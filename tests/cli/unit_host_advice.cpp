@@ -19,6 +19,7 @@
 
 using namespace portclass;
 using namespace portclass::cli;
+using namespace portclass::host;
 
 namespace {
 

@@ -8,10 +8,11 @@
 
 #include "host_health.hpp"
 #include "host_render.hpp"
-#include "port_sysctl.hpp"
+#include "portclass/host/local_ports.hpp"
 
 using namespace portclass;
 using namespace portclass::cli;
+using namespace portclass::host;
 
 namespace {
 
@@ -136,6 +137,9 @@ TEST_CASE("sysctl texts parse as the kernel writes them", "[host]") {
   CHECK(parse_local_port_range("40000 40099").value() == PortRange{40000, 40099});
   CHECK_FALSE(parse_local_port_range("60999\t32768\n").ok());
   CHECK_FALSE(parse_local_port_range("32768\n").ok());
+  // The kernel never hands out port 0: a range from 0 is a reading error, in
+  // portclass host and portclass-nft alike (one reader).
+  CHECK_FALSE(parse_local_port_range("0\t60999\n").ok());
   CHECK(parse_reserved_ports("\n").value().empty());
   CHECK(parse_reserved_ports("8080,9000-9100\n").value().to_string() == "8080,9000-9100");
   CHECK_FALSE(parse_reserved_ports("8080,x").ok());

@@ -87,7 +87,7 @@ struct Table {
 
 HostFacts linux_host() {
   HostFacts h;
-  h.range.local_port_range = PortRange{32768, 60999};
+  h.range.range = PortRange{32768, 60999};
   return h;
 }
 

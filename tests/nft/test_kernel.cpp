@@ -255,10 +255,10 @@ TEST_CASE("the live range and listeners are read inside the namespace", "[kernel
   ns.sh("sysctl -qw net.ipv4.ip_local_port_range=\"1025 5000\" net.ipv4.ip_local_reserved_ports=2000-2009", &rc);
   REQUIRE(rc == 0);
   const LiveRange live = ns.run([] { return read_live_range().value(); });
-  CHECK(live.local_port_range == PortRange{1025, 5000});
+  CHECK(live.range == PortRange{1025, 5000});
   CHECK(live.ephemeral().to_string() == "1025-1999,2010-5000");
   // The test's own namespace is not the one read.
-  CHECK(read_live_range().value().local_port_range != PortRange{1025, 5000});
+  CHECK(read_live_range().value().range != PortRange{1025, 5000});
 }
 
 TEST_CASE("audit finds each problem on a ruleset made to have it", "[kernel][audit]") {

@@ -12,17 +12,15 @@
 #include <filesystem>
 #include <string>
 
+#include "portclass/host/local_ports.hpp"
 #include "portclass/nft/config.hpp"
 #include "portclass/port.hpp"
 #include "portclass/result.hpp"
 
 namespace portclass::nft {
 
-struct LiveRange {
-  PortRange local_port_range;  // ip_local_port_range
-  PortSet reserved;            // ip_local_reserved_ports
-  PortSet ephemeral() const;   // the range minus the reserved ports
-};
+// The host library's one reading of the port sysctls (local_ports.hpp).
+using LiveRange = host::LocalPortConfig;
 
 Result<LiveRange> read_live_range(const std::filesystem::path& proc_root = "/proc");
 
