@@ -16,7 +16,7 @@
 #include "host_render.hpp"
 #include "netns.hpp"
 #include "netns_list.hpp"
-#include "watch_signals.hpp"
+#include "stop_signal.hpp"
 
 namespace portclass::cli {
 namespace {
@@ -123,7 +123,7 @@ std::string utc_now() {
 }
 
 int watch(const HostOptions& o, const Thresholds& t, std::ostream& out, std::ostream& err) {
-  WatchSignals stop;
+  StopSignals stop;
   // Clear the screen only for a terminal: a file or pipe gets the views one after another.
   const bool clear = &out == &std::cout && ::isatty(STDOUT_FILENO);
   int code = kExitOk;

@@ -74,9 +74,10 @@ void fill_summary(const std::vector<LiveCapture>& handles, InputSummary& summary
 int capture_live(const LiveSettings& settings, HostDirectory& directory, InputSummary& summary,
                  const LiveCallbacks& callbacks) {
   std::vector<LiveCapture> handles = open_all(settings);
-  const StopSignals signals;
+  StopSignals signals;
   std::vector<pollfd> fds;
   for (const LiveCapture& h : handles) fds.push_back({h.selectable_fd(), POLLIN, 0});
+  fds.push_back({signals.fd(), POLLIN, 0});  // a stop wakes the wait at once
 
   // The first snapshot says capture has started (and readers find a valid
   // report from then on); a failure to open wrote nothing.
