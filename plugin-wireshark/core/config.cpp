@@ -76,14 +76,10 @@ Result<std::shared_ptr<const Config>> build_config(const Settings& settings) {
     }
     override_profiles.push_back(p);
   }
-  std::map<std::string, PortSet, std::less<>> family_ranges;
-  for (const auto& p : knowledge->profiles().profiles())
-    family_ranges[p.family] = family_ranges[p.family].union_with(p.ephemeral);
   RangeTable ranges(knowledge->profiles());
 
   return std::shared_ptr<const Config>(new Config{settings, std::move(knowledge), std::move(overrides).value(),
                                                   std::move(override_profiles), std::move(ranges),
-                                                  std::move(family_ranges),
                                                   std::make_unique<const LoadedSignatures>(std::move(signatures).value())});
 }
 

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,8 +53,6 @@ struct Config {
   // For each override entry (same order), the profile its os= names, or null.
   std::vector<const OsProfile*> override_profiles;
   RangeTable ranges;
-  // Union of the default ranges of every profile of a family.
-  std::map<std::string, PortSet, std::less<>> family_ranges;
   // p0f's database, the built-in signatures and the user's, loaded once.
   std::unique_ptr<const LoadedSignatures> signatures;
 
