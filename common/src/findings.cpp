@@ -39,7 +39,7 @@ void server_in_range(const HostProfile& host, const Inference& inference, std::v
                        best->range.to_string() + " (" + range_name(*best, inference) +
                        "): its own outgoing connections can take these ports first; reserve them "
                        "(ip_local_reserved_ports) or move the service",
-                   inside});
+                   inside, t});
   }
 }
 
@@ -52,13 +52,13 @@ void dns_ports(const HostProfile& host, const FindingOptions& options, std::vect
     out.push_back({FindingKind::dns_fixed_port,
                    "all " + std::to_string(queries) + " DNS queries come from source port " + ports.to_string() +
                        ": a fixed port makes cache poisoning easy (CVE-2008-1447; RFC 5452 asks for random ports)",
-                   ports});
+                   ports, Transport::udp});
   } else if (double(distinct) < options.dns_low_entropy_share * double(queries)) {
     out.push_back({FindingKind::dns_low_entropy,
                    std::to_string(queries) + " DNS queries from only " + std::to_string(distinct) +
                        " source ports (" + abbreviated(ports) +
                        "): little source-port entropy against cache poisoning (RFC 5452)",
-                   ports});
+                   ports, Transport::udp});
   }
   const SequenceStats& seq = host.dns_sequence();
   const std::uint64_t unit_steps = seq.unit_rises + seq.unit_falls;
@@ -66,7 +66,7 @@ void dns_ports(const HostProfile& host, const FindingOptions& options, std::vect
     out.push_back({FindingKind::dns_sequential,
                    std::to_string(unit_steps) + " of " + std::to_string(seq.steps()) +
                        " successive DNS source ports differ by one: predictable query ports (RFC 5452)",
-                   ports});
+                   ports, Transport::udp});
 }
 
 void sequential(const HostProfile& host, const FindingOptions& options, std::vector<Finding>& out) {
@@ -83,7 +83,7 @@ void sequential(const HostProfile& host, const FindingOptions& options, std::vec
                        std::to_string(rises ? seq.unit_rises : seq.unit_falls) + " of " +
                        std::to_string(seq.steps()) + " steps): " + (rises ? "a global counter" : "a count-down") +
                        " makes the next port predictable (RFC 6056)",
-                   stats.client_ports.to_set()});
+                   stats.client_ports.to_set(), t});
   }
 }
 
@@ -125,7 +125,8 @@ void outside_ranges(const HostProfile& host, const Inference& inference, const P
                " client ports lie outside every known OS range: " + abbreviated(foreign);
     concerned = concerned.union_with(foreign);
   }
-  if (!message.empty()) out.push_back({FindingKind::outside_known_ranges, std::move(message), std::move(concerned)});
+  if (!message.empty())
+    out.push_back({FindingKind::outside_known_ranges, std::move(message), std::move(concerned), std::nullopt});
 }
 
 }  // namespace

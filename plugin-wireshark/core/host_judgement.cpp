@@ -65,11 +65,8 @@ HostJudgement judge_host(const IpAddress& address, const HostProfile& profile, c
   for (auto& issue : find_issues(profile, inf, *config.knowledge)) {
     const ExpertKind kind = expert_kind(issue.kind);
     add(kind, to_string(issue.kind), issue.message);
-    if (kind == ExpertKind::server_in_ephemeral) {
-      // The library words one finding per transport; which one is in the ports.
-      const bool tcp = issue.ports.intersection(profile.stats(Transport::tcp).server_ports.to_set()) == issue.ports;
-      j.server_issues.push_back({tcp ? Transport::tcp : Transport::udp, issue.ports, who + issue.message});
-    }
+    if (kind == ExpertKind::server_in_ephemeral && issue.transport)
+      j.server_issues.push_back({*issue.transport, issue.ports, who + issue.message});
   }
   if (inf.verdict == Verdict::several)
     add(ExpertKind::several_stacks, kSeveralStacksId,

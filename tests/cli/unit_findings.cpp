@@ -82,6 +82,24 @@ TEST_CASE("a service inside the host's ephemeral range", "[findings]") {
   CHECK(f.front().ports.to_string() == "50000");
 }
 
+TEST_CASE("the same port served on TCP and UDP gives one finding per transport, each saying which", "[findings]") {
+  // A subset test on the ports could not tell these two apart: the finding
+  // carries its transport.
+  HostProfile h = linux_client();
+  h.add_server_port(Transport::tcp, 50000);
+  h.add_server_port(Transport::udp, 50000);
+  h.add_server_port(Transport::udp, 51000);
+  const auto f = findings_of(h);
+  std::vector<const Finding*> served;
+  for (const Finding& x : f)
+    if (x.kind == FindingKind::server_in_ephemeral_range) served.push_back(&x);
+  REQUIRE(served.size() == 2);
+  CHECK(served[0]->transport == Transport::tcp);
+  CHECK(served[0]->ports.to_string() == "50000");
+  CHECK(served[1]->transport == Transport::udp);
+  CHECK(served[1]->ports.to_string() == "50000,51000");
+}
+
 TEST_CASE("ports outside every range of the inferred family", "[findings]") {
   HostProfile h;
   for (int i = 0; i < 30; ++i) {

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,9 @@ struct Finding {
   FindingKind kind;
   std::string message;  // one sentence for people, names the ports concerned
   PortSet ports;        // the ports the finding is about (may be empty)
+  // The transport of those ports; none when the finding is about both
+  // (outside-known-ranges joins TCP and UDP client ports).
+  std::optional<Transport> transport;
 };
 
 struct FindingOptions {
