@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages listed in scripts/packages/*.txt.
+# Installs the Debian 12 packages listed in scripts/packages/*.txt, and those in
+# scripts/packages/bookworm-backports/*.txt from the bookworm-backports suite
+# (added to apt's sources, on the same mirror host as the machine's bookworm entry).
 # Needs root (or sudo); does nothing when everything is already installed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t wanted < <(cat "$here"/packages/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+list() { cat "$@" 2>/dev/null | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u || true; }
+mapfile -t wanted < <(list "$here"/packages/*.txt)
+mapfile -t wanted_bpo < <(list "$here"/packages/bookworm-backports/*.txt)
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
+missing_bpo=()
+for p in "${wanted_bpo[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing_bpo+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_bpo[@]} -eq 0 ]; then
+  wanted+=("${wanted_bpo[@]}")
   echo "install-deps: all ${#wanted[@]} packages present"
   exit 0
 fi
@@ -17,7 +26,7 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 2; }
   sudo=sudo
 fi
-echo "install-deps: installing ${missing[*]}"
+echo "install-deps: installing ${missing[*]} ${missing_bpo[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer no, quietly.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
@@ -30,8 +39,34 @@ if [ ! -e "$policy" ]; then
   $sudo chmod 755 "$policy"
   trap '$sudo rm -f "$policy"' EXIT
 fi
+if [ ${#missing_bpo[@]} -gt 0 ]; then
+  # bookworm-backports on the mirror the machine already uses for bookworm (written
+  # once; an existing file is left alone, so running again changes nothing).
+  bpo=/etc/apt/sources.list.d/portclass-backports.list
+  if [ ! -e "$bpo" ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    mirror=$(grep -rhs -E '^(URIs:|deb ).*debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ \
+             | grep -v security | grep -oE 'https?://[^ ]+' | head -n1 || true)
+    mirror=${mirror:-http://deb.debian.org/debian}
+    echo "deb ${mirror%/} bookworm-backports main" | $sudo tee "$bpo" >/dev/null
+  fi
+fi
 $sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+[ ${#missing[@]} -eq 0 ] || $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+[ ${#missing_bpo[@]} -eq 0 ] || $sudo apt-get install -y -q --no-install-recommends -t bookworm-backports "${missing_bpo[@]}"
+# suricata is wanted as an offline reader (suricata -r) only: its service stays
+# disabled and stopped, and no suricata process may be left behind.
+if dpkg-query -W -f='${Status}' suricata 2>/dev/null | grep -q 'install ok installed'; then
+  if [ -d /run/systemd/system ]; then
+    $sudo systemctl disable --now suricata.service >/dev/null 2>&1 || true
+  elif [ -x /etc/init.d/suricata ]; then
+    $sudo /etc/init.d/suricata stop >/dev/null 2>&1 || true
+    $sudo update-rc.d suricata disable >/dev/null 2>&1 || true
+  fi
+  if pgrep -x Suricata-Main >/dev/null || pgrep -x suricata >/dev/null; then
+    echo "install-deps: a suricata service is running; stop it: only 'suricata -r' is needed" >&2
+    exit 3
+  fi
+fi
 # Only promtool is wanted from prometheus: keep the server disabled and stopped
 # where systemd runs, and check that no server process is left.
 if dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q 'install ok installed'; then

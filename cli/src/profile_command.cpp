@@ -10,6 +10,7 @@
 
 #include "atomic_file.hpp"
 #include "duration_argument.hpp"
+#include "eve_reader.hpp"
 #include "exit_code.hpp"
 #include "knowledge_option.hpp"
 #include "live_profile.hpp"
@@ -93,8 +94,13 @@ std::optional<std::chrono::seconds> duration_option(const std::string& text, con
 // The combinations that make no sense, refused before anything is opened.
 void check_combinations(const ProfileOptions& o) {
   const bool live = !o.interfaces.empty();
+  if (!o.eve.empty()) {
+    if (live || !o.inputs.empty() || o.merge || !o.filter.empty())
+      throw UsageError("--eve reads Suricata EVE logs only: capture files, -i, --merge and --filter do not apply");
+    if (std::count(o.eve.begin(), o.eve.end(), "-") > 1) throw UsageError("standard input (-) given twice");
+  }
   if (live && !o.inputs.empty()) throw UsageError("-i and capture files cannot be combined (run one of each)");
-  if (!live && o.inputs.empty())
+  if (!live && o.inputs.empty() && o.eve.empty())
     throw UsageError(o.merge ? "--merge needs profile documents (files, or - for standard input)"
                              : "no input: capture files, - for standard input, or -i IFACE");
   if (o.merge && (live || !o.filter.empty()))
@@ -122,6 +128,9 @@ CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
   cmd->add_flag("--fail-on-findings", options.fail_on_findings, "Exit 1 when any host has a finding");
   cmd->add_option("--os-profiles", options.os_profiles,
                   "TOML file of OS profiles that add to or override the built-in ones");
+  cmd->add_option("--eve", options.eve,
+                  "Read a Suricata EVE JSON log (flow and netflow events; - reads standard input; repeatable)")
+      ->type_name("LOG");
   cmd->add_option("--filter", options.filter, "BPF expression (tcpdump's syntax): only matching packets count")
       ->type_name("EXPR");
   cmd->add_option("-i,--interface", options.interfaces, "Capture live on IFACE (repeatable)")->type_name("IFACE");
@@ -143,6 +152,8 @@ CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
       "Link types: Ethernet (VLAN, QinQ, MPLS, PPPoE), Linux cooked v1/v2, raw IP, null/loopback, PPP,\n"
       "Cisco HDLC, ARCNET, NFLOG, 802.11 (radiotap, PPI, Prism, AVS). Tunnels: GRE (incl. ERSPAN),\n"
       "VXLAN, GENEVE, GTP-U, Teredo, AYIYA, IP-in-IP, 6in4, 4in6: the innermost IP/TCP/UDP counts.\n"
+      "--eve: Suricata's flow/netflow records give ports and times, not TTLs or SYN options: the\n"
+      "verdict says that evidence is missing. Malformed lines are counted, skipped and reported.\n"
       "Truncated packets are counted and never used. A progress bar shows on a terminal.\n"
       "Live (-i): snap length 512 bytes, promiscuous off unless --promisc; SIGINT/SIGTERM, --duration\n"
       "or --count stop it with the final report; kernel drops are in the summary. On a terminal a\n"
@@ -165,7 +176,8 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
   HostDirectory directory(*knowledge);
   directory.set_max_hosts(options.max_hosts);
   InputSummary summary;
-  summary.files = options.interfaces.empty() ? options.inputs : options.interfaces;
+  summary.files = !options.eve.empty() ? options.eve : options.interfaces.empty() ? options.inputs : options.interfaces;
+  summary.eve = !options.eve.empty();
   summary.profiles = options.merge;
   summary.live = !options.interfaces.empty();
   summary.filter = options.filter;
@@ -173,7 +185,8 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
   summary.max_hosts = directory.max_hosts();
 
   const auto report = [&](const InputSummary& s) {
-    const auto hosts = analyse(directory, *knowledge, inference);
+    auto hosts = analyse(directory, *knowledge, inference);
+    if (s.eve) note_flows_only(hosts);
     std::ostringstream text;
     if (options.json)
       text << to_json(directory, hosts, s).dump(2) << "\n";
@@ -183,7 +196,16 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
                                              [](const HostAnalysis& h) { return !h.findings.empty(); })};
   };
 
-  if (options.merge) {
+  if (summary.eve) {
+    for (const auto& path : options.eve) {
+      const std::uint64_t before = summary.eve_counters.malformed;
+      if (auto read = read_eve_file(path, directory, summary.eve_counters); !read) throw UsageError(read.error().message);
+      // Skipped, not fatal: one line on stderr per log, so a broken exporter is noticed.
+      if (const auto bad = summary.eve_counters.malformed - before)
+        std::cerr << "portclass profile: " << (path == "-" ? "standard input" : path) << ": " << bad
+                  << (bad == 1 ? " malformed line" : " malformed lines") << " skipped (counted in the report)\n";
+    }
+  } else if (options.merge) {
     for (const auto& path : in_time_order(options.inputs)) read_profiles(path, directory, summary);
   } else if (!summary.live) {
     ProgressBar progress;

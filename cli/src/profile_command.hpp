@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `portclass profile CAPTURE...|-`, `portclass profile -i IFACE...` and
-// `portclass profile --merge JSON...|-`: per-host OS and range inference from
+// `portclass profile --merge JSON...|-` and `portclass profile --eve LOG|-`
+// (Suricata EVE flow logs, eve_reader.hpp): per-host OS and range inference from
 // captures (files or a pcap/pcapng stream on standard input), from live
 // interfaces, or from merged profile documents. Everything is streamed:
 // memory grows with the number of hosts (capped by --max-hosts), never with
@@ -20,6 +21,7 @@ namespace portclass::cli {
 
 struct ProfileOptions {
   std::vector<std::string> inputs;
+  std::vector<std::string> eve;  // --eve LOG (repeatable; - reads standard input)
   bool json = false;
   bool merge = false;
   bool fail_on_findings = false;
