@@ -121,6 +121,13 @@ CASES = [
     Case("capture-pcapng-block", "capture", "pcapng with a corrupt block length", "portclass",
          ["profile", "bad.pcapng"], 2, ["bad.pcapng"],
          {"bad.pcapng": bytes.fromhex("0a0d0d0a") + (0x7fffffff).to_bytes(4, "little") + bytes.fromhex("4d3c2b1a") + bytes(16)}),
+    # --- portclass: Suricata EVE flow logs (--eve) -------------------------------------------
+    Case("eve-missing", "EVE log", "EVE log that does not exist", "portclass",
+         ["profile", "--eve", "none.json"], 2, ["none.json"]),
+    # Not an EVE fixture: lines that are not EVE at all, each counted and skipped.
+    Case("eve-malformed", "EVE log", "EVE log with malformed lines (counted, skipped)", "portclass",
+         ["profile", "--eve", "eve.json", "-o", "report.txt"], 0, ["eve.json", "3 malformed"],
+         {"eve.json": 'not json\n{"event_type": "flow", "proto": "TCP"}\n{"event_type": "flow"\n'}),
     # --- portclass: profile documents (--merge) ----------------------------------------------
     Case("json-missing", "profile JSON", "profile document that does not exist", "portclass",
          ["profile", "--merge", "none.json"], 2, ["none.json"]),
