@@ -73,11 +73,11 @@ def ports(doc):
     return out
 
 
-def suricata_eve(capture, workdir):
-    config = os.path.join(workdir, "suricata.yaml")
+def suricata_eve(capture, workdir, config_text=CONFIG, name="log"):
+    config = os.path.join(workdir, name + ".yaml")
     with open(config, "w") as f:
-        f.write(CONFIG)
-    logdir = os.path.join(workdir, "log")
+        f.write(config_text)
+    logdir = os.path.join(workdir, name)
     os.mkdir(logdir)
     result = subprocess.run(["suricata", "-c", config, "-r", capture, "-l", logdir, "-k", "none",
                              "--disable-detection", "--runmode", "single"],
@@ -85,6 +85,55 @@ def suricata_eve(capture, workdir):
     if result.returncode != 0:
         return None, result.stderr.strip()
     return os.path.join(logdir, "eve.json"), ""
+
+
+def expand(ports):
+    out = set()
+    for part in filter(None, ports.split(",")):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def netflow_only(check, binary, capture, work, from_pcap):
+    """A log of netflow events only (no flow events): each is one direction
+    with no word on which side began, so it is judged by the ports. Its port
+    sets are a subset of the pcap's: between two high ports (the lab's
+    server on 50000) the heuristic attributes nothing, where the pcap had the
+    SYN. Measured here: the ports it does give are never wrong."""
+    eve, error = suricata_eve(capture, work, CONFIG.replace("        - flow\n", ""), "netflow")
+    if not check.that(eve is not None, f"netflow-only suricata run failed ({error})"):
+        return
+    doc, _ = clitest.run_json(check, binary, "profile", "--eve", eve, "--json")
+    if doc is None:
+        return
+    check.equal(doc["input"]["counters"]["flows"], 0, "netflow-only log: flow events")
+    check.that(doc["input"]["counters"]["netflows"] > 0, "netflow-only log: no netflow events read")
+    a, b = ports(doc), ports(from_pcap)
+    same = 0
+    for key in sorted(a):
+        check.that(expand(a[key]) <= expand(b.get(key, "")), f"netflow-only: {' '.join(key)} not within the pcap's")
+        same += a[key] == b.get(key)
+    print(f"netflow-only: {doc['input']['counters']['netflows']} netflow events; "
+          f"{same} of {len(b)} port sets equal the pcap's, the rest are subsets", flush=True)
+
+
+def stdin_and_cut(check, binary, eve, from_eve):
+    """The same real log on standard input gives the same hosts; the log cut
+    in the middle of a line (a writer killed mid-write) counts that one line
+    as malformed, reports the rest and exits 0."""
+    with open(eve, "rb") as f:
+        data = f.read()
+    piped = subprocess.run([binary, "profile", "--eve", "-", "--json"], input=data, capture_output=True, timeout=120)
+    check.equal(piped.returncode, 0, "--eve - exit code")
+    check.equal(json.loads(piped.stdout)["hosts"], from_eve["hosts"], "--eve - equals --eve FILE")
+    cut = data[: data.rindex(b"\n", 0, len(data) - 1) + 40]
+    r = subprocess.run([binary, "profile", "--eve", "-", "--json"], input=cut, capture_output=True, timeout=120)
+    check.equal(r.returncode, 0, "cut log: exit code")
+    check.equal(json.loads(r.stdout)["input"]["counters"]["malformed"], 1, "cut log: malformed lines")
+    check.that(b"1 malformed line skipped" in r.stderr, f"cut log: stderr says so: {r.stderr!r}")
+    both = subprocess.run([binary, "profile", "--eve", eve, eve + ".pcap"], capture_output=True, timeout=60)
+    check.equal(both.returncode, 2, "--eve with a capture file: exit code")
 
 
 def main():
@@ -126,6 +175,9 @@ def main():
                 check.that(any("TTL and SYN evidence missing" in e for e in analysis["evidence"]),
                            f"{name}: {host}: evidence does not say TTL and SYN are missing")
                 check.equal(analysis["signatures"], [], f"{name}: {host}: signatures from a flow log")
+            if capture.endswith("linux.pcap"):
+                stdin_and_cut(check, binary, eve, from_eve)
+                netflow_only(check, binary, capture, work, from_pcap)
             print(f"{name}: {counters['flows']} flow + {counters['netflows']} netflow events "
                   f"(+{counters['netflow_repeats']} repeats, {counters['ignored']} ignored); "
                   f"{len(from_eve['hosts'])} hosts from EVE, {len(from_pcap['hosts'])} from the pcap; "
