@@ -34,13 +34,13 @@ int run_explain(const ExplainOptions& options, std::ostream& out) {
   attach_nmap(report, options.nmap_services.empty() ? kNmapServicesPath : options.nmap_services);
 
   if (!options.no_sockets) {
-    auto table = read_socket_table();
+    auto table = host::read_socket_table();
     if (table) {
       std::vector<SocketUse> uses = sockets_using(report, *table);
       std::unordered_set<std::uint64_t> inodes;
       for (const SocketUse& use : uses)
         if (use.socket.inode != 0) inodes.insert(use.socket.inode);
-      attach_owners(uses, find_socket_owners(inodes));
+      attach_owners(uses, host::find_socket_owners(inodes));
       report.sockets = std::move(uses);
     } else {
       // The port's facts still stand; say why the live part is missing.

@@ -203,10 +203,10 @@ ExplainReport build_explain_report(const PortArgument& argument, const PortKnowl
   return r;
 }
 
-std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<SocketEntry>& table) {
+std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<host::SocketEntry>& table) {
   std::vector<SocketUse> out;
   if (report.port == 0) return out;  // port 0 means "unbound", not a port in use
-  for (const SocketEntry& s : table) {
+  for (const host::SocketEntry& s : table) {
     if (std::find(report.transports.begin(), report.transports.end(), s.transport) == report.transports.end())
       continue;
     const bool local = s.local_port == report.port;
@@ -215,14 +215,14 @@ std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vec
     out.push_back({s, local, {}});
   }
   const auto key = [](const SocketUse& u) {
-    return std::make_tuple(u.socket.transport, !u.local, !is_listening(u.socket), u.socket.local, u.socket.local_port,
+    return std::make_tuple(u.socket.transport, !u.local, !host::is_listening(u.socket), u.socket.local, u.socket.local_port,
                            u.socket.remote, u.socket.remote_port);
   };
   std::sort(out.begin(), out.end(), [&](const SocketUse& a, const SocketUse& b) { return key(a) < key(b); });
   return out;
 }
 
-void attach_owners(std::vector<SocketUse>& uses, const SocketOwners& owners) {
+void attach_owners(std::vector<SocketUse>& uses, const host::SocketOwners& owners) {
   for (SocketUse& use : uses)
     if (const auto it = owners.find(use.socket.inode); use.socket.inode != 0 && it != owners.end())
       use.owners = it->second;
@@ -291,9 +291,9 @@ void render_text(const ExplainReport& r, std::ostream& out) {
     return;
   }
   for (const SocketUse& use : *r.sockets) {
-    const SocketEntry& s = use.socket;
-    out << fmt::format("  {:<4} {:<10} {:<28} {:<28} {}{}\n", to_string(s.transport), state_name(s.state),
-                       endpoint(s.local, s.local_port), is_listening(s) ? "*:*" : endpoint(s.remote, s.remote_port),
+    const host::SocketEntry& s = use.socket;
+    out << fmt::format("  {:<4} {:<10} {:<28} {:<28} {}{}\n", to_string(s.transport), host::state_name(s.state),
+                       endpoint(s.local, s.local_port), host::is_listening(s) ? "*:*" : endpoint(s.remote, s.remote_port),
                        owners_text(use), use.local ? "" : "  (the peer's port)");
   }
 }
@@ -358,11 +358,11 @@ nlohmann::json to_json(const ExplainReport& r) {
   }
   j["sockets"] = json::array();
   for (const SocketUse& use : *r.sockets) {
-    const SocketEntry& s = use.socket;
+    const host::SocketEntry& s = use.socket;
     json processes = json::array();
     for (const auto& o : use.owners) processes.push_back({{"pid", o.pid}, {"name", o.name}});
     j["sockets"].push_back({{"transport", to_string(s.transport)},
-                            {"state", state_name(s.state)},
+                            {"state", host::state_name(s.state)},
                             {"side", use.local ? "local" : "remote"},
                             {"local_address", s.local.to_string()},
                             {"local_port", s.local_port},

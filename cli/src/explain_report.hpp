@@ -19,15 +19,15 @@
 #include "port_argument.hpp"
 #include "portclass/category.hpp"
 #include "portclass/knowledge.hpp"
-#include "socket_owners.hpp"
-#include "socket_table.hpp"
+#include "portclass/host/socket_owners.hpp"
+#include "portclass/host/socket_table.hpp"
 
 namespace portclass::cli {
 
 struct SocketUse {
-  SocketEntry socket;
+  host::SocketEntry socket;
   bool local = true;  // the port is the socket's own (false: its peer's)
-  std::vector<SocketOwner> owners;
+  std::vector<host::SocketOwner> owners;
 };
 
 // nmap's port frequency table (nmap-services: "name port/proto frequency
@@ -90,9 +90,9 @@ void attach_nmap(ExplainReport& report, const std::string& path);
 
 // The sockets whose local port (or, for connections, remote port) is the
 // report's port, on its transports, sorted for output; owners not yet known.
-std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<SocketEntry>& table);
+std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vector<host::SocketEntry>& table);
 // Fills each use's owners from `owners` (keyed by socket inode).
-void attach_owners(std::vector<SocketUse>& uses, const SocketOwners& owners);
+void attach_owners(std::vector<SocketUse>& uses, const host::SocketOwners& owners);
 
 void render_text(const ExplainReport& report, std::ostream& out);
 nlohmann::json to_json(const ExplainReport& report);

@@ -6,8 +6,8 @@
 
 #include "exit_code.hpp"
 #include "portclass/host/local_ports.hpp"
-#include "socket_owners.hpp"
-#include "socket_table.hpp"
+#include "portclass/host/socket_owners.hpp"
+#include "portclass/host/socket_table.hpp"
 
 namespace portclass::cli {
 namespace {
@@ -26,7 +26,7 @@ std::optional<int> read_tcp_tw_reuse() {
 HostReport audit_current_namespace(const NetnsEntry& where, const Thresholds& thresholds, std::size_t top) {
   auto config = host::read_local_port_config();
   if (!config) throw SystemError(config.error().message);
-  auto sockets = read_socket_table();
+  auto sockets = host::read_socket_table();
   if (!sockets) throw SystemError(sockets.error().message);
 
   HostReport r{where, false, assess_host(*config, *sockets, thresholds), {}, {}};
@@ -35,7 +35,7 @@ HostReport audit_current_namespace(const NetnsEntry& where, const Thresholds& th
     if (l.socket.inode) inodes.insert(l.socket.inode);
   for (const auto& h : r.health.held)
     if (h.inode) inodes.insert(h.inode);
-  const SocketOwners owners = find_socket_owners(inodes);
+  const host::SocketOwners owners = host::find_socket_owners(inodes);
   for (auto& l : r.health.listeners)
     if (auto it = owners.find(l.socket.inode); l.socket.inode && it != owners.end()) l.owners = it->second;
   r.holders = rank_port_holders(r.health.held, owners, top);

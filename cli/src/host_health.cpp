@@ -39,7 +39,7 @@ HealthLevel level_for(double utilisation, const Thresholds& thresholds) noexcept
   return HealthLevel::ok;
 }
 
-HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
+HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<host::SocketEntry>& sockets,
                        const Thresholds& thresholds) {
   HostHealth h;
   h.config = config;
@@ -49,13 +49,13 @@ HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<So
   const auto usable = [&](Port p) { return config.range.contains(p) && !h.reserved_in_range.contains(p); };
 
   std::set<Port> tcp_listener_ports;
-  for (const SocketEntry& s : sockets)
-    if (s.transport == Transport::tcp && s.state == SocketState::listen) tcp_listener_ports.insert(s.local_port);
+  for (const host::SocketEntry& s : sockets)
+    if (s.transport == Transport::tcp && s.state == host::SocketState::listen) tcp_listener_ports.insert(s.local_port);
 
   std::set<Port> in_use, time_wait, tcp_bound, udp_ports;
   std::map<std::pair<IpAddress, Port>, Destination> destinations;
-  for (const SocketEntry& s : sockets) {
-    const std::string state(state_name(s.state));
+  for (const host::SocketEntry& s : sockets) {
+    const std::string state(host::state_name(s.state));
     if (s.transport == Transport::udp) {
       ++h.udp_sockets, ++h.udp_states[state];
       if (usable(s.local_port))
@@ -75,7 +75,7 @@ HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<So
     d.ports.insert(s.local_port);
     in_use.insert(s.local_port);
     h.held.push_back({s.transport, s.local_port, s.inode});
-    if (s.state == SocketState::time_wait) d.time_wait.insert(s.local_port), time_wait.insert(s.local_port);
+    if (s.state == host::SocketState::time_wait) d.time_wait.insert(s.local_port), time_wait.insert(s.local_port);
   }
 
   h.ports_in_use = static_cast<std::uint32_t>(in_use.size());
@@ -121,10 +121,10 @@ HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<So
   h.level = level_for(h.utilisation, thresholds);
   h.parity_level = level_for(connect_half_utilisation(h), thresholds);
 
-  for (const SocketEntry& s : sockets)
-    if (is_listening(s)) h.listening_ports.add(s.local_port);
-  for (const SocketEntry& s : sockets)
-    if (is_listening(s) && config.range.contains(s.local_port))
+  for (const host::SocketEntry& s : sockets)
+    if (host::is_listening(s)) h.listening_ports.add(s.local_port);
+  for (const host::SocketEntry& s : sockets)
+    if (host::is_listening(s) && config.range.contains(s.local_port))
       h.listeners.push_back({s, config.reserved.contains(s.local_port), {}});
   std::sort(h.listeners.begin(), h.listeners.end(), [](const ListenerInRange& a, const ListenerInRange& b) {
     return std::tie(a.socket.local_port, a.socket.transport, a.socket.local) <

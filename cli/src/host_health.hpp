@@ -34,8 +34,8 @@
 #include <vector>
 
 #include "portclass/host/local_ports.hpp"
-#include "socket_owners.hpp"
-#include "socket_table.hpp"
+#include "portclass/host/socket_owners.hpp"
+#include "portclass/host/socket_table.hpp"
 
 namespace portclass::cli {
 
@@ -67,9 +67,9 @@ struct HeldPort {
 };
 
 struct ListenerInRange {
-  SocketEntry socket;
+  host::SocketEntry socket;
   bool reserved = false;  // listed in ip_local_reserved_ports: no collision
-  std::vector<SocketOwner> owners;
+  std::vector<host::SocketOwner> owners;
 };
 
 struct HostHealth {
@@ -104,7 +104,7 @@ struct HostHealth {
 // The utilisation of the half connect() scans first.
 double connect_half_utilisation(const HostHealth& health) noexcept;
 
-HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<SocketEntry>& sockets,
+HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<host::SocketEntry>& sockets,
                        const Thresholds& thresholds);
 
 HealthLevel level_for(double utilisation, const Thresholds& thresholds) noexcept;

@@ -8,7 +8,7 @@
 
 namespace portclass::cli {
 
-PortHolders rank_port_holders(const std::vector<HeldPort>& held, const SocketOwners& owners, std::size_t top) {
+PortHolders rank_port_holders(const std::vector<HeldPort>& held, const host::SocketOwners& owners, std::size_t top) {
   struct Tally {
     std::string name;
     std::set<Port> ports;
@@ -21,7 +21,7 @@ PortHolders rank_port_holders(const std::vector<HeldPort>& held, const SocketOwn
     const auto it = h.inode ? owners.find(h.inode) : owners.end();
     if (it == owners.end()) continue;
     owned[index(h.transport)].insert(h.port);
-    for (const SocketOwner& o : it->second) {
+    for (const host::SocketOwner& o : it->second) {
       Tally& t = tallies[{h.transport, o.pid}];
       t.name = o.name;
       t.ports.insert(h.port);

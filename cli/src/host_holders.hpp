@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "host_health.hpp"
-#include "socket_owners.hpp"
+#include "portclass/host/socket_owners.hpp"
 
 namespace portclass::cli {
 
@@ -39,6 +39,6 @@ struct PortHolders {
 
 inline constexpr std::size_t kDefaultTopHolders = 5;
 
-PortHolders rank_port_holders(const std::vector<HeldPort>& held, const SocketOwners& owners, std::size_t top);
+PortHolders rank_port_holders(const std::vector<HeldPort>& held, const host::SocketOwners& owners, std::size_t top);
 
 }  // namespace portclass::cli

@@ -5,8 +5,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -193,12 +191,16 @@ class Auditor {
           "once neighbour entries expire");
   }
 
+  // One finding per transport and port: a service on IPv4 and IPv6 is one
+  // service, but the same port on TCP and UDP is two.
   void listeners() {
-    std::set<Port> reported;
+    std::set<std::pair<Transport, Port>> reported;
     for (const ListeningSocket& s : host_.listening) {
-      if (s.transport != Transport::tcp || !eph_.contains(s.port) || !reported.insert(s.port).second) continue;
-      add(Severity::will_break, "service-in-ephemeral", "host", "tcp port " + std::to_string(s.port),
-          "a TCP service listens on " + std::to_string(s.port) + ", inside the ephemeral range " + eph_.to_string() +
+      if (!eph_.contains(s.port) || !reported.insert({s.transport, s.port}).second) continue;
+      const std::string name(to_string(s.transport));
+      add(Severity::will_break, "service-in-ephemeral", "host", name + " port " + std::to_string(s.port),
+          std::string(s.transport == Transport::tcp ? "a TCP" : "a UDP") + " service listens on " + std::to_string(s.port) + ", inside the ephemeral range " +
+              eph_.to_string() +
               ": outgoing connections can take the port while it restarts, and return-traffic rules cover it; "
               "add it to net.ipv4.ip_local_reserved_ports or move it");
     }
@@ -257,46 +259,6 @@ nlohmann::ordered_json to_json(const AuditReport& r) {
               {"chains_checked", r.chains_checked},
               {"rules_checked", r.rules_checked},
               {"findings", findings}};
-}
-
-namespace {
-
-// /proc/net/tcp{,6} print addresses as 32-bit words in host byte order.
-std::string proc_net_address(const std::string& hex) {
-  if (hex.size() != 8 && hex.size() != 32) return hex;
-  std::uint8_t bytes[16] = {};
-  for (std::size_t word = 0; word < hex.size() / 8; ++word) {
-    const std::uint32_t v = static_cast<std::uint32_t>(std::stoul(hex.substr(word * 8, 8), nullptr, 16));
-    std::memcpy(bytes + word * 4, &v, 4);
-  }
-  return (hex.size() == 8 ? IpAddress::v4(bytes) : IpAddress::v6(bytes)).to_string();
-}
-
-}  // namespace
-
-Result<std::vector<ListeningSocket>> read_listening_sockets(const std::filesystem::path& proc_root) {
-  std::vector<ListeningSocket> out;
-  for (const char* file : {"tcp", "tcp6"}) {
-    const auto path = proc_root / "thread-self/net" / file;
-    std::ifstream in(path);
-    if (!in) {
-      if (std::string(file) == "tcp6") continue;  // IPv6 may be disabled
-      return make_error(path.string() + ": cannot read");
-    }
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string slot, local, remote, state;
-      fields >> slot >> local >> remote >> state;
-      if (state != "0A") continue;  // TCP_LISTEN
-      const auto colon = local.rfind(':');
-      if (colon == std::string::npos) continue;
-      const unsigned long port = std::stoul(local.substr(colon + 1), nullptr, 16);
-      out.push_back(ListeningSocket{Transport::tcp, static_cast<Port>(port), proc_net_address(local.substr(0, colon))});
-    }
-  }
-  return out;
 }
 
 }  // namespace portclass::nft

@@ -1,17 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "portclass/nft/netns.hpp"
 
-#include <fcntl.h>
-#include <sched.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "portclass/nft/names.hpp"
 
 namespace portclass::nft {
+namespace {
+
+std::filesystem::path named_path(const std::string& name) { return std::filesystem::path(host::kNetnsRunDir) / name; }
+
+// portclass-nft's wording of a failed visit, as before the visit was shared.
+Error worded(const std::string& name, const std::filesystem::path& path, const host::NetnsError& e) {
+  const std::string who = "network namespace '" + name + "': ";
+  const std::string why = std::strerror(e.error_number);
+  std::string message;
+  switch (e.step) {
+    case host::NetnsStep::open: message = who + "cannot open " + path.string() + ": " + why; break;
+    case host::NetnsStep::enter:
+      // EINVAL: a plain file or stale mount point, what a deleted namespace can leave.
+      message = e.error_number == EINVAL
+                    ? who + path.string() + " is not a network namespace (setns: " + why + ")"
+                    : who + "setns failed: " + why;
+      break;
+    default: message = who + e.message; break;
+  }
+  return make_error(ErrorKind::system, std::move(message), e.error_number);
+}
+
+}  // namespace
 
 bool is_netns_name(const std::string& name) noexcept {
   if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
@@ -22,27 +41,16 @@ bool is_netns_name(const std::string& name) noexcept {
   return true;
 }
 
-Result<bool> enter_netns(const std::string& name) {
+Result<host::NetnsVisit> enter_netns(const std::string& name) {
   if (!is_netns_name(name)) return make_error("network namespace name " + quoted_for_error(name) + " is not valid");
-  const std::string path = "/run/netns/" + name;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_error("network namespace '" + name + "': cannot open " + path + ": " + std::strerror(errno));
-  const int rc = setns(fd, CLONE_NEWNET);
-  const int saved = errno;
-  ::close(fd);
-  if (rc < 0 && saved == EINVAL)  // a plain file or stale mount point: what a deleted namespace can leave
-    return make_error("network namespace '" + name + "': " + path + " is not a network namespace (setns: " +
-                      std::strerror(saved) + ")");
-  if (rc < 0) return make_error("network namespace '" + name + "': setns failed: " + std::strerror(saved));
-  return true;
+  const std::filesystem::path path = named_path(name);
+  auto visit = host::NetnsVisit::enter(path, name);
+  if (auto* e = std::get_if<host::NetnsError>(&visit)) return worded(name, path, *e);
+  return std::get<host::NetnsVisit>(std::move(visit));
 }
 
 bool netns_still_named(const std::string& name) noexcept {
-  if (!is_netns_name(name)) return false;
-  struct stat named {}, current {};
-  const std::string path = "/run/netns/" + name;
-  if (::stat(path.c_str(), &named) < 0 || ::stat("/proc/thread-self/ns/net", &current) < 0) return false;
-  return named.st_dev == current.st_dev && named.st_ino == current.st_ino;
+  return is_netns_name(name) && host::is_current_netns(named_path(name));
 }
 
 }  // namespace portclass::nft

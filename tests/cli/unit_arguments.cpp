@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "port_argument.hpp"
-#include "socket_owners.hpp"
+#include "portclass/host/socket_owners.hpp"
 
 using namespace portclass;
 using namespace portclass::cli;
@@ -43,11 +43,11 @@ TEST_CASE("socket owners come from /proc/<pid>/fd links", "[owners]") {
   process("self", "ignored", {{"3", "socket:[5002]"}});  // not a pid
   fs::create_directories(proc / "300");                   // no fd directory: skipped
 
-  const SocketOwners owners = find_socket_owners({5001, 5002, 7777}, proc);
+  const host::SocketOwners owners = host::find_socket_owners({5001, 5002, 7777}, proc);
   fs::remove_all(proc);
   REQUIRE(owners.count(5001) == 1);
-  CHECK(owners.at(5001) == std::vector<SocketOwner>{{7, "systemd"}, {100, "nginx"}});
-  CHECK(owners.at(5002) == std::vector<SocketOwner>{{100, "nginx"}});
+  CHECK(owners.at(5001) == std::vector<host::SocketOwner>{{7, "systemd"}, {100, "nginx"}});
+  CHECK(owners.at(5002) == std::vector<host::SocketOwner>{{100, "nginx"}});
   CHECK(owners.count(6000) == 0);  // not asked for
   CHECK(owners.count(7777) == 0);  // nobody holds it
 }

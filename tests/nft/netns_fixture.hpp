@@ -45,7 +45,7 @@ class TestNetns {
   template <class F>
   auto run(F f) const -> decltype(f()) {
     std::packaged_task<decltype(f())()> task([this, &f] {
-      portclass::nft::enter_netns(name_).value();
+      const auto visit = portclass::nft::enter_netns(name_).value();
       return f();
     });
     auto result = task.get_future();

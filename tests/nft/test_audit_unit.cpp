@@ -154,3 +154,17 @@ TEST_CASE("a listener inside the range is reported unless the port is reserved",
   h.range.reserved = PortSet::parse("50000").value();
   CHECK(audit(t.rs, h).findings.empty());
 }
+
+TEST_CASE("listeners are reported per transport: the same port on TCP and UDP is two services", "[audit]") {
+  Table t(NF_ACCEPT);
+  HostFacts h = linux_host();
+  h.listening.push_back(ListeningSocket{Transport::tcp, 50000, "0.0.0.0"});
+  h.listening.push_back(ListeningSocket{Transport::tcp, 50000, "::"});  // the same service on IPv6
+  h.listening.push_back(ListeningSocket{Transport::udp, 50000, "0.0.0.0"});
+  const auto report = audit(t.rs, h);
+  REQUIRE(report.findings.size() == 2);
+  CHECK(report.findings[0].rule == "tcp port 50000");
+  CHECK(report.findings[0].message.find("a TCP service") != std::string::npos);
+  CHECK(report.findings[1].rule == "udp port 50000");
+  CHECK(report.findings[1].message.find("a UDP service") != std::string::npos);
+}

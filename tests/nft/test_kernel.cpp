@@ -321,7 +321,35 @@ TEST_CASE("audit reports a listener inside the ephemeral range", "[kernel][audit
   INFO(to_text(report));
   REQUIRE(report.findings.size() == 1);
   CHECK(report.findings[0].code == "service-in-ephemeral");
-  CHECK(report.findings[0].message.find("50000") != std::string::npos);
+  CHECK(report.findings[0].message.find("a TCP service listens on 50000") != std::string::npos);
+}
+
+TEST_CASE("audit reports a UDP listener inside the ephemeral range", "[kernel][audit]") {
+  NEEDS_NETNS();
+  TestNetns ns("listen-udp");
+  const AuditReport report = ns.run([] {
+    // Bound and unconnected: a UDP service waiting for datagrams, over IPv6
+    // so that the sock_diag dump of that family is exercised too.
+    const int fd = ::socket(AF_INET6, SOCK_DGRAM, 0);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_port = htons(50001);
+    const bool ok = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    HostFacts host;
+    host.range = read_live_range().value();
+    host.listening = read_listening_sockets().value();
+    AuditReport r = audit(read_kernel_ruleset().value(), host);
+    if (fd >= 0) ::close(fd);
+    if (!ok) r.findings.clear();
+    return r;
+  });
+  INFO(to_text(report));
+  REQUIRE(report.findings.size() == 1);
+  CHECK(report.findings[0].code == "service-in-ephemeral");
+  CHECK(report.findings[0].rule == "udp port 50001");
+  CHECK(report.findings[0].message.find("a UDP service listens on 50001") != std::string::npos);
+  REQUIRE(report.host.listening.size() == 1);
+  CHECK(report.host.listening[0].transport == Transport::udp);
 }
 
 TEST_CASE("audit finds nothing on the helper's own rulesets", "[kernel][audit]") {

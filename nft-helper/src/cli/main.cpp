@@ -25,12 +25,17 @@ int fail(ExitCode code, const std::string& message) {
   return code;
 }
 
-// Enters --netns when given; a failure is a system error.
-std::optional<int> enter(const std::string& netns) {
-  if (netns.empty()) return std::nullopt;
+// The --netns visit of one command: the thread is inside while it lives
+// (none without --netns), back where it was once the command returns.
+using Visit = std::optional<host::NetnsVisit>;
+
+// Enters --netns when given; an exit code on failure (a system error).
+std::variant<Visit, int> enter(const std::string& netns) {
+  if (netns.empty()) return Visit{};
   if (!is_netns_name(netns)) return fail(kExitUsage, "--netns: '" + netns + "' is not a namespace name");
-  if (auto r = enter_netns(netns); !r) return fail(kExitSystem, r.error().message);
-  return std::nullopt;
+  auto r = enter_netns(netns);
+  if (!r) return fail(kExitSystem, r.error().message);
+  return Visit{std::move(r).value()};
 }
 
 // After the input was read and checked, every error comes from the kernel or
@@ -72,7 +77,8 @@ int write_out(const std::string& text, const std::string& output) {
 }
 
 int run_generate(const Inputs& in, bool json, const std::string& output) {
-  if (auto e = enter(in.netns)) return *e;
+  auto visit = enter(in.netns);
+  if (auto* code = std::get_if<int>(&visit)) return *code;
   auto made = ruleset_or_exit(in);
   if (auto* code = std::get_if<int>(&made)) return *code;
   const Ruleset& r = std::get<Ruleset>(made);
@@ -90,7 +96,8 @@ int run_explain_ranges(const Inputs& in, const std::string& output) {
 }
 
 int run_check(const Inputs& in) {
-  if (auto e = enter(in.netns)) return *e;
+  auto visit = enter(in.netns);
+  if (auto* code = std::get_if<int>(&visit)) return *code;
   auto made = ruleset_or_exit(in);
   if (auto* code = std::get_if<int>(&made)) return *code;
   const Ruleset& r = std::get<Ruleset>(made);
@@ -101,7 +108,8 @@ int run_check(const Inputs& in) {
 }
 
 int run_apply(const Inputs& in, int confirm_seconds, bool wait) {
-  if (auto e = enter(in.netns)) return *e;
+  auto visit = enter(in.netns);
+  if (auto* code = std::get_if<int>(&visit)) return *code;
   auto made = ruleset_or_exit(in);
   if (auto* code = std::get_if<int>(&made)) return *code;
   const Ruleset& r = std::get<Ruleset>(made);
@@ -133,7 +141,8 @@ int run_apply(const Inputs& in, int confirm_seconds, bool wait) {
 }
 
 int run_confirm(const std::string& netns) {
-  if (auto e = enter(netns)) return *e;
+  auto visit = enter(netns);
+  if (auto* code = std::get_if<int>(&visit)) return *code;
   auto s = confirm_pending(state_dir_for(netns));
   if (!s) return fail(kExitFound, s.error().message);
   std::cout << "confirmed: the new ruleset stays\n";
@@ -141,7 +150,8 @@ int run_confirm(const std::string& netns) {
 }
 
 int run_audit(const std::string& netns, bool json) {
-  if (auto e = enter(netns)) return *e;
+  auto visit = enter(netns);
+  if (auto* code = std::get_if<int>(&visit)) return *code;
   HostFacts host;
   auto live = read_live_range();
   if (!live) return fail(kExitSystem, "cannot read this host's ephemeral range: " + live.error().message);

@@ -16,7 +16,8 @@
 //   related-beyond-icmp   `related` accepted for other protocols than ICMP
 //  will break (input chains that drop by default)
 //   return-range-too-narrow  part of ip_local_port_range gets no replies
-//   service-in-ephemeral     a TCP listener inside the ephemeral range
+//   service-in-ephemeral     a TCP or UDP listener inside the ephemeral range
+//                            (one finding per transport and port)
 //   missing-neighbour-discovery  ICMPv6 neighbour solicitations/adverts dropped
 //
 // Limits (said in the docs): rules are read one at a time, so an earlier
@@ -24,7 +25,6 @@
 // for `ct state vmap`, other maps are treated as unknown conditions.
 #pragma once
 
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -70,8 +70,10 @@ AuditReport audit(const KernelRuleset& ruleset, const HostFacts& host);
 std::string to_text(const AuditReport& report);
 nlohmann::ordered_json to_json(const AuditReport& report);
 
-// Listening TCP sockets of the calling thread's network namespace
-// (<proc_root>/thread-self/net/tcp and tcp6).
-Result<std::vector<ListeningSocket>> read_listening_sockets(const std::filesystem::path& proc_root = "/proc");
+// The TCP listeners and bound, unconnected UDP sockets (IPv4 and IPv6) of
+// the calling thread's network namespace: portclass::host's socket table
+// (NETLINK_SOCK_DIAG) filtered by host::is_listening. Its errors are passed
+// on as they are (system-kind, with errno).
+Result<std::vector<ListeningSocket>> read_listening_sockets();
 
 }  // namespace portclass::nft

@@ -17,7 +17,7 @@
 #include "portclass/port.hpp"
 #include "portclass/result.hpp"
 
-namespace portclass::cli {
+namespace portclass::host {
 
 // Kernel socket states (include/net/tcp_states.h); UDP uses established
 // (connected) and close (unconnected).
@@ -55,4 +55,4 @@ bool is_listening(const SocketEntry& socket) noexcept;
 
 Result<std::vector<SocketEntry>> read_socket_table();
 
-}  // namespace portclass::cli
+}  // namespace portclass::host

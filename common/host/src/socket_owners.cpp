@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "socket_owners.hpp"
+#include "portclass/host/socket_owners.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <memory>
 #include <string_view>
 
-namespace portclass::cli {
+namespace portclass::host {
 namespace {
 
 struct DirCloser {
@@ -79,4 +79,4 @@ SocketOwners find_socket_owners(const std::unordered_set<std::uint64_t>& inodes,
   return owners;
 }
 
-}  // namespace portclass::cli
+}  // namespace portclass::host

@@ -15,7 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
-namespace portclass::cli {
+namespace portclass::host {
 
 struct SocketOwner {
   int pid = 0;
@@ -29,4 +29,4 @@ using SocketOwners = std::unordered_map<std::uint64_t, std::vector<SocketOwner>>
 SocketOwners find_socket_owners(const std::unordered_set<std::uint64_t>& inodes,
                                 const std::filesystem::path& proc = "/proc");
 
-}  // namespace portclass::cli
+}  // namespace portclass::host

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "socket_table.hpp"
+#include "portclass/host/socket_table.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-namespace portclass::cli {
+namespace portclass::host {
 namespace {
 
 struct MnlSocketCloser {
@@ -30,6 +30,12 @@ struct DumpContext {
   Transport transport;
   std::vector<SocketEntry>* out;
 };
+
+// "WHAT: strerror(errno)", system-kind, errno kept: read errno before anything else runs.
+Error system_error(const std::string& what) {
+  const int err = errno;
+  return make_error(ErrorKind::system, what + ": " + std::strerror(err), err);
+}
 
 IpAddress address_of(std::uint8_t family, const __be32 words[4]) {
   std::uint8_t bytes[16];
@@ -67,20 +73,19 @@ Result<bool> dump(mnl_socket* nl, std::uint8_t family, Transport transport, std:
   req->idiag_states = ~0u;  // every state, TIME-WAIT and bound-only sockets included
 
   const std::string what = std::string(family == AF_INET ? "IPv4 " : "IPv6 ") + std::string(to_string(transport));
-  if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-    return make_error("cannot ask the kernel for " + what + " sockets: " + std::strerror(errno));
+  if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) return system_error("cannot ask the kernel for " + what + " sockets");
 
   const unsigned portid = mnl_socket_get_portid(nl);
   DumpContext context{transport, &out};
   while (true) {
     const ssize_t n = mnl_socket_recvfrom(nl, buffer.data(), buffer.size());
-    if (n < 0) return make_error("cannot read the kernel's " + what + " socket table: " + std::strerror(errno));
+    if (n < 0) return system_error("cannot read the kernel's " + what + " socket table");
     const int rc = mnl_cb_run(buffer.data(), static_cast<std::size_t>(n), seq, portid, on_message, &context);
     if (rc == MNL_CB_STOP) return true;
     if (rc < 0) {
       // A kernel without IPv6 or without udp_diag answers ENOENT: no such table.
       if (errno == ENOENT) return true;
-      return make_error("cannot read the kernel's " + what + " socket table: " + std::strerror(errno));
+      return system_error("cannot read the kernel's " + what + " socket table");
     }
   }
 }
@@ -113,9 +118,8 @@ bool is_listening(const SocketEntry& socket) noexcept {
 
 Result<std::vector<SocketEntry>> read_socket_table() {
   MnlSocket nl(mnl_socket_open(NETLINK_SOCK_DIAG));
-  if (!nl) return make_error(std::string("cannot open a sock_diag netlink socket: ") + std::strerror(errno));
-  if (mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) < 0)
-    return make_error(std::string("cannot bind the sock_diag netlink socket: ") + std::strerror(errno));
+  if (!nl) return system_error("cannot open a sock_diag netlink socket");
+  if (mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) < 0) return system_error("cannot bind the sock_diag netlink socket");
 
   std::vector<SocketEntry> out;
   std::uint32_t seq = 1;
@@ -127,4 +131,4 @@ Result<std::vector<SocketEntry>> read_socket_table() {
   return out;
 }
 
-}  // namespace portclass::cli
+}  // namespace portclass::host
