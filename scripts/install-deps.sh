@@ -58,9 +58,14 @@ $sudo apt-get update -q
 if dpkg-query -W -f='${Status}' suricata 2>/dev/null | grep -q 'install ok installed'; then
   if [ -d /run/systemd/system ]; then
     $sudo systemctl disable --now suricata.service >/dev/null 2>&1 || true
-  elif [ -x /etc/init.d/suricata ]; then
-    $sudo /etc/init.d/suricata stop >/dev/null 2>&1 || true
-    $sudo update-rc.d suricata disable >/dev/null 2>&1 || true
+  else
+    # No systemd running (a container): the postinst still enabled the unit for
+    # the next boot; disable works offline (it removes the wants/ symlink).
+    command -v systemctl >/dev/null && { $sudo systemctl disable suricata.service >/dev/null 2>&1 || true; }
+    if [ -x /etc/init.d/suricata ]; then
+      $sudo /etc/init.d/suricata stop >/dev/null 2>&1 || true
+      $sudo update-rc.d suricata disable >/dev/null 2>&1 || true
+    fi
   fi
   if pgrep -x Suricata-Main >/dev/null || pgrep -x suricata >/dev/null; then
     echo "install-deps: a suricata service is running; stop it: only 'suricata -r' is needed" >&2
