@@ -53,6 +53,24 @@ def args():
     return binary, source
 
 
+def sanitized(binary):
+    """Whether BINARY is built with AddressSanitizer: its allocator keeps freed
+    memory in quarantine, so peak RSS grows with all that was ever allocated
+    and says nothing about what a normal build keeps."""
+    r = subprocess.run(["ldd", binary], capture_output=True, text=True)
+    return "libasan" in r.stdout
+
+
+def peak_rss_kib(binary, *arguments):
+    """Peak RSS of one run of BINARY ARGUMENTS, in KiB, from a fresh child
+    (RUSAGE_CHILDREN is the maximum over children); None when it failed."""
+    code = ("import resource,subprocess,sys;"
+            "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    r = subprocess.run([sys.executable, "-c", code, binary, *arguments], capture_output=True, text=True)
+    return int(r.stdout.strip()) if r.returncode == 0 else None
+
+
 def run(binary, *arguments, stdin=None, timeout=120, **kwargs):
     """Runs the real binary; returns CompletedProcess with text output."""
     return subprocess.run([binary, *arguments], capture_output=True, text=True, timeout=timeout, stdin=stdin, **kwargs)
