@@ -27,7 +27,10 @@ Error worded(const std::string& name, const std::filesystem::path& path, const h
       break;
     default: message = who + e.message; break;
   }
-  return make_error(ErrorKind::system, std::move(message), e.error_number);
+  // A namespace that is not there is the user's input, as in portclass host (exit 2);
+  // one that cannot be entered or read is the system's failure (exit 3).
+  const bool users_input = e.kind == host::NetnsErrorKind::missing || e.kind == host::NetnsErrorKind::bad_name;
+  return make_error(users_input ? ErrorKind::bad_input : ErrorKind::system, std::move(message), e.error_number);
 }
 
 }  // namespace

@@ -70,8 +70,8 @@ check "hostile comment in config" 2 "$bin" generate --config "$tmp/hostile3.toml
 printf 'mode = "gateway"\n[subnets]\n"10.0.0.0/8" = "linux"\nextra = 1\n[bogus]\n' >"$tmp/typo.toml"
 check "unknown section in config" 2 "$bin" generate --config "$tmp/typo.toml"
 
-check "netns that does not exist (apply)" 3 "$bin" apply --netns "pcnft-none-$$" --range linux
-check "netns that does not exist (audit)" 3 "$bin" audit --netns "pcnft-none-$$"
+check "netns that does not exist (apply)" 2 "$bin" apply --netns "pcnft-none-$$" --range linux
+check "netns that does not exist (audit)" 2 "$bin" audit --netns "pcnft-none-$$"
 check "netns name with a slash" 2 "$bin" audit --netns ../etc
 check "confirm with nothing pending" 1 "$bin" confirm
 

@@ -485,19 +485,19 @@ case_safe_kill() {
   check "some kills came before and some after the watchdog was armed" '[ "$refused" -gt 0 ] && [ "$through" -gt 0 ]'
 }
 
-# Namespaces that are not there: never made, a leftover file where one was,
+# Namespaces that are not there (exit 2, as in portclass host): never made, a leftover file where one was,
 # deleted while the apply runs (strace holds the tool at its socket() call).
 case_netns() {
   local ns
   for cmd in apply check confirm audit; do
     local -a extra=()
     [ "$cmd" = apply ] || [ "$cmd" = check ] && extra=("${A[@]}")
-    run "$cmd --netns (missing)" 3 "^portclass-nft: network namespace '$prefix-nosuch': cannot open /run/netns/$prefix-nosuch: No such file or directory$" \
+    run "$cmd --netns (missing)" 2 "^portclass-nft: network namespace '$prefix-nosuch': cannot open /run/netns/$prefix-nosuch: No such file or directory$" \
       "$bin" "$cmd" --netns "$prefix-nosuch" "${extra[@]}"
   done
   run "apply --netns ../x" 2 "not a namespace name" "$bin" apply --netns ../x "${A[@]}"
   touch "/run/netns/$prefix-ghost"
-  run "apply --netns (leftover file)" 3 "/run/netns/$prefix-ghost is not a network namespace" \
+  run "apply --netns (leftover file)" 2 "/run/netns/$prefix-ghost is not a network namespace" \
     "$bin" apply --netns "$prefix-ghost" "${A[@]}"
   rm -f "/run/netns/$prefix-ghost"
 

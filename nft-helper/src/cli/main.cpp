@@ -34,7 +34,7 @@ std::variant<Visit, int> enter(const std::string& netns) {
   if (netns.empty()) return Visit{};
   if (!is_netns_name(netns)) return fail(kExitUsage, "--netns: '" + netns + "' is not a namespace name");
   auto r = enter_netns(netns);
-  if (!r) return fail(kExitSystem, r.error().message);
+  if (!r) return fail(exit_code_of(r.error().kind), r.error().message);
   return Visit{std::move(r).value()};
 }
 
