@@ -248,10 +248,10 @@ void read_eve_stream(std::istream& in, HostDirectory& directory, EveCounters& co
   }
 }
 
-Result<bool> read_eve_file(const std::string& path, HostDirectory& directory, EveCounters& counters) {
+Result<void> read_eve_file(const std::string& path, HostDirectory& directory, EveCounters& counters) {
   if (path == "-") {
     read_eve_stream(std::cin, directory, counters);
-    return true;
+    return {};
   }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
@@ -262,7 +262,7 @@ Result<bool> read_eve_file(const std::string& path, HostDirectory& directory, Ev
   if (file.peek() == std::char_traits<char>::eof() && file.bad())
     return Error{path + ": cannot read EVE log", ErrorKind::bad_input, 0};
   read_eve_stream(file, directory, counters);
-  return true;
+  return {};
 }
 
 }  // namespace portclass::cli

@@ -45,6 +45,6 @@ void read_eve_stream(std::istream& in, HostDirectory& directory, EveCounters& co
 
 // The same for a file, or standard input for "-". A file that cannot be
 // opened is a bad_input Error naming it; nothing inside a file is.
-Result<bool> read_eve_file(const std::string& path, HostDirectory& directory, EveCounters& counters);
+Result<void> read_eve_file(const std::string& path, HostDirectory& directory, EveCounters& counters);
 
 }  // namespace portclass::cli

@@ -58,13 +58,13 @@ Result<std::vector<std::string>> string_list(const toml::table& t, std::string_v
   return out;
 }
 
-Result<bool> only_known_keys(const toml::table& t, std::initializer_list<std::string_view> keys,
+Result<void> only_known_keys(const toml::table& t, std::initializer_list<std::string_view> keys,
                              const std::string& where) {
   for (const auto& [k, v] : t) {
     if (std::find(keys.begin(), keys.end(), k.str()) == keys.end())
       return make_error(where + "unknown key '" + printable(k.str()) + "'");
   }
-  return true;
+  return {};
 }
 
 }  // namespace portclass::toml_fields

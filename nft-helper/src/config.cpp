@@ -19,18 +19,18 @@ Error at(std::string_view origin, const std::string& message) {
 }
 
 // The core's field readers, with this file's name in front of each message.
-Result<bool> check_keys(std::string_view origin, const std::string& section, const toml::table& t,
+Result<void> check_keys(std::string_view origin, const std::string& section, const toml::table& t,
                         std::initializer_list<std::string_view> keys) {
   return toml_fields::only_known_keys(t, keys,
                                       std::string(origin) + ": " + (section.empty() ? "" : "[" + section + "] "));
 }
 
-Result<bool> read_bool(std::string_view origin, const toml::table& t, std::string_view key, bool& out) {
+Result<void> read_bool(std::string_view origin, const toml::table& t, std::string_view key, bool& out) {
   const toml::node* n = t.get(key);
-  if (!n) return true;
+  if (!n) return {};
   if (!n->is_boolean()) return at(origin, "'" + std::string(key) + "' must be true or false");
   out = n->as_boolean()->get();
-  return true;
+  return {};
 }
 
 Result<std::optional<std::string>> read_string(std::string_view origin, const toml::table& t, std::string_view key) {
@@ -90,13 +90,13 @@ Result<Subnet> parse_subnet(std::string_view prefix, std::string_view range, con
   return Subnet{*p, *r};
 }
 
-Result<bool> set_protocol(Protocols& p, std::string_view name) {
+Result<void> set_protocol(Protocols& p, std::string_view name) {
   if (name == "ntp") p.ntp = true;
   else if (name == "dhcp") p.dhcp = true;
   else if (name == "mdns") p.mdns = true;
   else if (name == "ike") p.ike = true;
   else return make_error("unknown protocol " + quoted_for_error(name) + ": expected ntp, dhcp, mdns or ike");
-  return true;
+  return {};
 }
 
 }  // namespace
@@ -144,18 +144,18 @@ Result<OsProfileDb> read_profiles(std::string_view origin, const toml::table& do
 
 // A top-level string key, checked by CHECK (mode, identifier or comment rules).
 template <class T, class Check>
-Result<bool> read_checked(std::string_view origin, const toml::table& doc, std::string_view key, T& out,
+Result<void> read_checked(std::string_view origin, const toml::table& doc, std::string_view key, T& out,
                           Check check) {
   auto s = read_string(origin, doc, key);
   if (!s) return s.error();
-  if (!*s) return true;
+  if (!*s) return {};
   auto value = check(**s);
   if (!value) return at(origin, value.error().message);
   out = *value;
-  return true;
+  return {};
 }
 
-Result<bool> read_top_level(std::string_view origin, const toml::table& doc, Config& c) {
+Result<void> read_top_level(std::string_view origin, const toml::table& doc, Config& c) {
   if (auto r = read_checked(origin, doc, "mode", c.mode, parse_mode); !r) return r;
   if (auto r = read_checked(origin, doc, "table", c.table, [](std::string_view v) { return check_identifier("table", v); });
       !r)
@@ -167,7 +167,7 @@ Result<bool> read_top_level(std::string_view origin, const toml::table& doc, Con
   for (auto [key, field] : {std::pair<std::string_view, bool*>{"ipv4", &c.ipv4}, {"ipv6", &c.ipv6},
                             {"stateless", &c.stateless}, {"ping", &c.ping}})
     if (auto b = read_bool(origin, doc, key, *field); !b) return b;
-  return true;
+  return {};
 }
 
 // The table under KEY, or null when the file has none; an error when KEY is
@@ -180,10 +180,10 @@ Result<const toml::table*> section(std::string_view origin, const toml::table& d
   return n->as_table();
 }
 
-Result<bool> read_ranges(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
+Result<void> read_ranges(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
   auto t = section(origin, doc, "ranges", "a table of name = \"ports\"");
   if (!t) return t.error();
-  if (!*t) return true;
+  if (!*t) return {};
   for (auto&& [k, v] : **t) {
     auto name = check_identifier("range name", k.str());
     if (!name) return at(origin, name.error().message);
@@ -195,13 +195,13 @@ Result<bool> read_ranges(std::string_view origin, const toml::table& doc, const 
     if (ports->empty()) return at(origin, "range " + *name + " is empty");
     c.named_ranges[*name] = *ports;
   }
-  return true;
+  return {};
 }
 
-Result<bool> read_host(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
+Result<void> read_host(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
   auto t = section(origin, doc, "host", "a table");
   if (!t) return t.error();
-  if (!*t) return true;
+  if (!*t) return {};
   if (auto k = check_keys(origin, "host", **t, {"range"}); !k) return k;
   auto r = read_string(origin, **t, "range");
   if (!r) return r.error();
@@ -210,13 +210,13 @@ Result<bool> read_host(std::string_view origin, const toml::table& doc, const Os
     if (!spec) return at(origin, "[host] " + spec.error().message);
     c.host_range = *spec;
   }
-  return true;
+  return {};
 }
 
-Result<bool> read_subnets(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
+Result<void> read_subnets(std::string_view origin, const toml::table& doc, const OsProfileDb& db, Config& c) {
   auto t = section(origin, doc, "subnets", "a table of \"prefix\" = \"range\"");
   if (!t) return t.error();
-  if (!*t) return true;
+  if (!*t) return {};
   c.subnets.reserve((*t)->size());
   // Thousands of subnets share a handful of ranges: resolve each text once.
   std::map<std::string, std::shared_ptr<const RangeSpec>, std::less<>> resolved;
@@ -233,11 +233,11 @@ Result<bool> read_subnets(std::string_view origin, const toml::table& doc, const
     }
     c.subnets.push_back(Subnet{*prefix, it->second});
   }
-  return true;
+  return {};
 }
 
 // tcp = [...] and udp = [...] of [services] or [outbound].
-Result<bool> read_tcp_udp(std::string_view origin, const toml::table& t, const std::string& section_name,
+Result<void> read_tcp_udp(std::string_view origin, const toml::table& t, const std::string& section_name,
                           PortSet& tcp, PortSet& udp) {
   auto tcp_ports = read_ports(origin, t, "tcp", section_name + ".tcp");
   if (!tcp_ports) return tcp_ports.error();
@@ -245,30 +245,30 @@ Result<bool> read_tcp_udp(std::string_view origin, const toml::table& t, const s
   if (!udp_ports) return udp_ports.error();
   tcp = *tcp_ports;
   udp = *udp_ports;
-  return true;
+  return {};
 }
 
-Result<bool> read_services(std::string_view origin, const toml::table& doc, Config& c) {
+Result<void> read_services(std::string_view origin, const toml::table& doc, Config& c) {
   auto t = section(origin, doc, "services", "a table");
   if (!t) return t.error();
-  if (!*t) return true;
+  if (!*t) return {};
   if (auto k = check_keys(origin, "services", **t, {"tcp", "udp"}); !k) return k;
   return read_tcp_udp(origin, **t, "services", c.tcp_services, c.udp_services);
 }
 
-Result<bool> read_outbound(std::string_view origin, const toml::table& doc, Config& c) {
+Result<void> read_outbound(std::string_view origin, const toml::table& doc, Config& c) {
   auto t = section(origin, doc, "outbound", "a table");
   if (!t) return t.error();
-  if (!*t) return true;
+  if (!*t) return {};
   if (auto k = check_keys(origin, "outbound", **t, {"policy", "tcp", "udp"}); !k) return k;
   if (auto r = read_checked(origin, **t, "policy", c.outbound, parse_outbound); !r) return r;
   return read_tcp_udp(origin, **t, "outbound", c.outbound_tcp, c.outbound_udp);
 }
 
-Result<bool> read_protocols(std::string_view origin, const toml::table& doc, Config& c) {
+Result<void> read_protocols(std::string_view origin, const toml::table& doc, Config& c) {
   auto t = section(origin, doc, "protocols", "a table");
   if (!t) return t.error();
-  if (!*t) return true;
+  if (!*t) return {};
   if (auto k = check_keys(origin, "protocols", **t, {"ntp", "dhcp", "mdns", "ike", "wireguard"}); !k) return k;
   for (auto [key, field] : {std::pair<std::string_view, bool*>{"ntp", &c.protocols.ntp}, {"dhcp", &c.protocols.dhcp},
                             {"mdns", &c.protocols.mdns}, {"ike", &c.protocols.ike}})
@@ -276,7 +276,7 @@ Result<bool> read_protocols(std::string_view origin, const toml::table& doc, Con
   auto wg = read_ports(origin, **t, "wireguard", "protocols.wireguard");
   if (!wg) return wg.error();
   c.protocols.wireguard = *wg;
-  return true;
+  return {};
 }
 
 }  // namespace
@@ -313,7 +313,7 @@ Result<Config> load_config(const std::filesystem::path& path, const OsProfileDb&
   return parse_config(*text, path.string(), db, path.parent_path());
 }
 
-Result<bool> apply_overrides(Config& c, const Overrides& o, const OsProfileDb& db) {
+Result<void> apply_overrides(Config& c, const Overrides& o, const OsProfileDb& db) {
   if (o.mode) {
     auto m = parse_mode(*o.mode);
     if (!m) return m.error();
@@ -366,7 +366,7 @@ Result<bool> apply_overrides(Config& c, const Overrides& o, const OsProfileDb& d
   if (o.no_ipv6) c.ipv6 = false;
   if (o.stateless) c.stateless = true;
   if (o.no_ping) c.ping = false;
-  return true;
+  return {};
 }
 
 }  // namespace portclass::nft

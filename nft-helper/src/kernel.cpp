@@ -12,7 +12,7 @@
 namespace portclass::nft {
 namespace {
 
-Result<bool> run(const Ruleset* ruleset, const std::string& table, bool commit) {
+Result<void> run(const Ruleset* ruleset, const std::string& table, bool commit) {
   auto opened = nl::Socket::open();
   if (!opened) return reworded(opened.error(), opened.error().message + "; nothing was changed");
   nl::Socket& socket = opened.value();
@@ -42,7 +42,7 @@ Result<bool> run(const Ruleset* ruleset, const std::string& table, bool commit) 
     return nl::lost_answer(errors.error(), nl::changed_since(generation), table, "");
   }
   if (!errors->empty()) return nl::refusal(*errors, batch.first_seq(), commit);
-  return true;
+  return {};
 }
 
 }  // namespace
@@ -59,8 +59,8 @@ std::size_t batch_bytes(const Ruleset& ruleset) {
   return total;
 }
 
-Result<bool> kernel_check(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, false); }
-Result<bool> kernel_apply(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, true); }
-Result<bool> kernel_remove_table(const std::string& table) { return run(nullptr, table, true); }
+Result<void> kernel_check(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, false); }
+Result<void> kernel_apply(const Ruleset& ruleset) { return run(&ruleset, ruleset.table, true); }
+Result<void> kernel_remove_table(const std::string& table) { return run(nullptr, table, true); }
 
 }  // namespace portclass::nft

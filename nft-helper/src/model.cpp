@@ -133,7 +133,7 @@ int prefix_length_of(const Interval& interval) {
 
 namespace {
 
-Result<bool> fail(const std::string& message) { return make_error(message); }
+Result<void> fail(const std::string& message) { return make_error(message); }
 
 bool sorted_disjoint(const std::vector<Interval>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -143,16 +143,16 @@ bool sorted_disjoint(const std::vector<Interval>& v) {
   return true;
 }
 
-Result<bool> validate_values(const std::string& where, const std::vector<Interval>& values, std::size_t width) {
+Result<void> validate_values(const std::string& where, const std::vector<Interval>& values, std::size_t width) {
   for (const Interval& v : values)
     if (v.low.size() != width || v.high.size() != width || v.high < v.low)
       return fail(where + ": a value has the wrong width or a reversed range");
-  return true;
+  return {};
 }
 
 }  // namespace
 
-Result<bool> validate(const Ruleset& r) {
+Result<void> validate(const Ruleset& r) {
   if (auto n = check_identifier("table", r.table); !n) return n.error();
   if (auto c = check_comment("table comment", r.comment); !c) return c.error();
   std::set<std::string> sets;
@@ -214,7 +214,7 @@ Result<bool> validate(const Ruleset& r) {
       if (!m.ifname.empty() && !is_identifier(m.ifname)) return fail(where + ": bad interface name");
     }
   }
-  return true;
+  return {};
 }
 
 }  // namespace portclass::nft

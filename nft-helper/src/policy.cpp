@@ -95,8 +95,8 @@ class Builder {
   void ping(const std::string& chain, bool gateway);
   void fixed_port_protocols_in(const std::string& chain, bool gateway);
   void outbound_host();
-  Result<bool> groups();
-  Result<bool> gateway_sets();
+  Result<void> groups();
+  Result<void> gateway_sets();
   void gateway_returns(const std::string& chain);
   void gateway_outbound(const std::string& chain);
   void gateway_services(const std::string& chain);
@@ -321,7 +321,7 @@ std::string range_label(const PortSet& ports) {
   return out;
 }
 
-Result<bool> Builder::groups() {
+Result<void> Builder::groups() {
   // Subnets share RangeSpec objects: work per distinct object, then per subnet
   // only look the group up by pointer.
   std::map<const RangeSpec*, std::size_t> group_of_spec;
@@ -375,7 +375,7 @@ Result<bool> Builder::groups() {
     used.insert(name);
     groups_[i].name = name;
   }
-  return true;
+  return {};
 }
 
 std::string join(const std::set<std::string>& items) {
@@ -386,7 +386,7 @@ std::string join(const std::set<std::string>& items) {
 
 // The sets of gateway mode: per range group its ports and its subnets, all
 // protected subnets, the service ports.
-Result<bool> Builder::gateway_sets() {
+Result<void> Builder::gateway_sets() {
   std::vector<Interval> all4, all6;
   for (const Group& g : groups_) {
     const std::string why = "ephemeral ports of " + join(g.origins) + ": " + g.ports.to_string();
@@ -401,7 +401,7 @@ Result<bool> Builder::gateway_sets() {
   if (!all4.empty()) set("protected_v4", KeyType::ipv4_addr, merge_intervals(all4), "all protected IPv4 subnets");
   if (!all6.empty()) set("protected_v6", KeyType::ipv6_addr, merge_intervals(all6), "all protected IPv6 subnets");
   service_sets();
-  return true;
+  return {};
 }
 
 // Replies to connections the hosts of each group opened, only to the group's

@@ -69,7 +69,7 @@ Outcome parse_outcome(const std::string& s) {
   return Outcome::none;
 }
 
-Result<bool> write_file_atomically(const fs::path& path, const std::string& content) {
+Result<void> write_file_atomically(const fs::path& path, const std::string& content) {
   const fs::path tmp = path.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -79,10 +79,10 @@ Result<bool> write_file_atomically(const fs::path& path, const std::string& cont
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) return make_error(ErrorKind::system, "cannot write " + path.string() + ": " + ec.message(), ec.value());
-  return true;
+  return {};
 }
 
-Result<bool> write_status(const fs::path& dir, const Status& s) {
+Result<void> write_status(const fs::path& dir, const Status& s) {
   std::string message = s.message;
   for (char& c : message)
     if (c == '\n') c = ' ';
@@ -93,7 +93,7 @@ Result<bool> write_status(const fs::path& dir, const Status& s) {
 
 bool alive(pid_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
 
-Result<bool> restore(const fs::path& dir) {
+Result<void> restore(const fs::path& dir) {
   std::ifstream in(dir / "snapshot", std::ios::binary);
   if (!in) return make_error(ErrorKind::system, "the saved table is missing");
   std::ostringstream bytes;
@@ -113,7 +113,7 @@ Result<bool> restore(const fs::path& dir) {
     return make_error(ErrorKind::refused,
                       "kernel refused " + errors->front().description + ": " + nl::errno_text(errors->front().error),
                       errors->front().error);
-  return true;
+  return {};
 }
 
 // The watchdog's whole life; never returns to the caller's code.
@@ -220,16 +220,16 @@ Status read_status(const fs::path& dir) {
   return s;
 }
 
-Result<bool> refuse_if_pending(const fs::path& dir) {
+Result<void> refuse_if_pending(const fs::path& dir) {
   const Status s = read_status(dir);
   if (s.outcome == Outcome::pending && alive(s.watchdog))
     return make_error(ErrorKind::pending, "a safe apply is waiting for confirmation (watchdog pid " + std::to_string(s.watchdog) +
                       ", " + std::to_string(std::max<std::int64_t>(0, s.deadline - now())) +
                       " s left): run `portclass-nft confirm` first");
-  return true;
+  return {};
 }
 
-Result<bool> apply_unless_pending(const fs::path& dir, const std::function<Result<bool>()>& apply) {
+Result<void> apply_unless_pending(const fs::path& dir, const std::function<Result<void>()>& apply) {
   std::optional<Lock> lock;
   std::error_code ec;
   if (fs::is_directory(dir, ec)) {
@@ -265,7 +265,7 @@ Result<Pending> safe_apply(const Ruleset& ruleset, std::chrono::seconds timeout,
   if (auto w = write_status(dir, s); !w) return unchanged(w.error());
   auto pid = start_watchdog(dir, s);
   s.watchdog = pid ? *pid : 0;
-  if (auto w = pid ? write_status(dir, s) : Result<bool>(pid.error()); !w) {
+  if (auto w = pid ? write_status(dir, s) : Result<void>(pid.error()); !w) {
     s.outcome = Outcome::cancelled;  // the watchdog, if any, then exits without touching anything
     (void)write_status(dir, s);
     return unchanged(w.error());

@@ -25,8 +25,8 @@ class CompiledFilter {
 
 }  // namespace
 
-Result<bool> install_filter(pcap* handle, const std::string& expression, unsigned netmask) {
-  if (expression.empty()) return false;
+Result<void> install_filter(pcap* handle, const std::string& expression, unsigned netmask) {
+  if (expression.empty()) return {};  // no filter: nothing to install
   CompiledFilter program;
   // optimize = 1, as tcpdump does.
   if (pcap_compile(handle, program.get(), expression.c_str(), 1, netmask) != 0)
@@ -34,7 +34,7 @@ Result<bool> install_filter(pcap* handle, const std::string& expression, unsigne
   program.mark_compiled();
   if (pcap_setfilter(handle, program.get()) != 0)
     return make_error("cannot install filter '" + expression + "': " + pcap_geterr(handle));
-  return true;
+  return {};
 }
 
 }  // namespace portclass::capture

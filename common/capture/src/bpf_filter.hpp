@@ -17,6 +17,6 @@ struct pcap;
 namespace portclass::capture {
 
 // netmask: the interface's (for "ip broadcast"), or PCAP_NETMASK_UNKNOWN.
-Result<bool> install_filter(pcap* handle, const std::string& expression, unsigned netmask);
+Result<void> install_filter(pcap* handle, const std::string& expression, unsigned netmask);
 
 }  // namespace portclass::capture

@@ -54,7 +54,7 @@ Result<CaptureReader> CaptureReader::open(const std::filesystem::path& path) {
   return CaptureReader(std::move(handle), name, ec ? 0 : size);
 }
 
-Result<bool> CaptureReader::set_filter(const std::string& expression) {
+Result<void> CaptureReader::set_filter(const std::string& expression) {
   return install_filter(handle_.get(), expression, PCAP_NETMASK_UNKNOWN);
 }
 

@@ -60,7 +60,7 @@ int on_message(const nlmsghdr* nlh, void* data) {
   return MNL_CB_OK;
 }
 
-Result<bool> dump(mnl_socket* nl, std::uint8_t family, Transport transport, std::uint32_t seq,
+Result<void> dump(mnl_socket* nl, std::uint8_t family, Transport transport, std::uint32_t seq,
                   std::vector<SocketEntry>& out) {
   std::vector<char> buffer(kReceiveBuffer);
   nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
@@ -81,10 +81,10 @@ Result<bool> dump(mnl_socket* nl, std::uint8_t family, Transport transport, std:
     const ssize_t n = mnl_socket_recvfrom(nl, buffer.data(), buffer.size());
     if (n < 0) return system_error("cannot read the kernel's " + what + " socket table");
     const int rc = mnl_cb_run(buffer.data(), static_cast<std::size_t>(n), seq, portid, on_message, &context);
-    if (rc == MNL_CB_STOP) return true;
+    if (rc == MNL_CB_STOP) return {};
     if (rc < 0) {
       // A kernel without IPv6 or without udp_diag answers ENOENT: no such table.
-      if (errno == ENOENT) return true;
+      if (errno == ENOENT) return {};
       return system_error("cannot read the kernel's " + what + " socket table");
     }
   }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -77,6 +78,28 @@ class [[nodiscard]] Result {
     if (!ok()) throw BadResult(std::get<1>(state_).message);
   }
   std::variant<T, Error> state_;
+};
+
+// Success with nothing to return, or an Error: what a step that only does
+// something (installs a filter, checks a key set, applies a ruleset) gives.
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)) {}  // NOLINT(implicit)
+
+  bool ok() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+
+  // Throws BadResult on an error, like Result<T>::value().
+  void value() const {
+    if (error_) throw BadResult(error_->message);
+  }
+  // Only meaningful when !ok().
+  const Error& error() const { return *error_; }
+
+ private:
+  std::optional<Error> error_;
 };
 
 // Bad input: the common case, and the one every parser reports.

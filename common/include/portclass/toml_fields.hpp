@@ -31,7 +31,7 @@ Result<std::vector<std::string>> string_list(const toml::table& t, std::string_v
                                              bool required);
 
 // Refuses keys the format does not know, so a typo is not silently ignored.
-Result<bool> only_known_keys(const toml::table& t, std::initializer_list<std::string_view> keys,
+Result<void> only_known_keys(const toml::table& t, std::initializer_list<std::string_view> keys,
                              const std::string& where);
 
 template <class T, class ReadOne>

@@ -15,7 +15,7 @@ namespace {
 // The parts every object kind shares: its allocator, its parser and its
 // name for the error message.
 template <class Ptr, class Object>
-Result<bool> dump_kind(Socket& socket, std::uint16_t type, std::uint16_t family, Object* (*alloc)(),
+Result<void> dump_kind(Socket& socket, std::uint16_t type, std::uint16_t family, Object* (*alloc)(),
                        int (*parse)(const nlmsghdr*, Object*), const char* kind,
                        const std::function<void(nlmsghdr*)>& fill, const OnObject<Object>& on_object) {
   return socket.dump(
@@ -24,7 +24,7 @@ Result<bool> dump_kind(Socket& socket, std::uint16_t type, std::uint16_t family,
         if (fill) fill(nlh);
         return nlh;
       },
-      [&](const nlmsghdr* nlh) -> Result<bool> {
+      [&](const nlmsghdr* nlh) -> Result<void> {
         Ptr object(alloc());
         if (!object) throw std::bad_alloc();
         if (parse(nlh, object.get()) < 0)
@@ -36,22 +36,22 @@ Result<bool> dump_kind(Socket& socket, std::uint16_t type, std::uint16_t family,
 
 }  // namespace
 
-Result<bool> dump_tables(Socket& socket, std::uint16_t family, const OnObject<nftnl_table>& on_table) {
+Result<void> dump_tables(Socket& socket, std::uint16_t family, const OnObject<nftnl_table>& on_table) {
   return dump_kind<TablePtr>(socket, NFT_MSG_GETTABLE, family, nftnl_table_alloc, nftnl_table_nlmsg_parse, "table",
                              nullptr, on_table);
 }
 
-Result<bool> dump_chains(Socket& socket, std::uint16_t family, const OnObject<nftnl_chain>& on_chain) {
+Result<void> dump_chains(Socket& socket, std::uint16_t family, const OnObject<nftnl_chain>& on_chain) {
   return dump_kind<ChainPtr>(socket, NFT_MSG_GETCHAIN, family, nftnl_chain_alloc, nftnl_chain_nlmsg_parse, "chain",
                              nullptr, on_chain);
 }
 
-Result<bool> dump_sets(Socket& socket, std::uint16_t family, const OnObject<nftnl_set>& on_set) {
+Result<void> dump_sets(Socket& socket, std::uint16_t family, const OnObject<nftnl_set>& on_set) {
   return dump_kind<SetPtr>(socket, NFT_MSG_GETSET, family, nftnl_set_alloc, nftnl_set_nlmsg_parse, "set", nullptr,
                            on_set);
 }
 
-Result<bool> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table,
+Result<void> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table,
                                const std::string& set, const OnObject<nftnl_set>& on_elements) {
   // The request names the set: a payload built from a set object that
   // carries only its table and name.
@@ -66,12 +66,12 @@ Result<bool> dump_set_elements(Socket& socket, std::uint16_t family, const std::
                            "set element", fill, on_elements);
 }
 
-Result<bool> dump_rules(Socket& socket, std::uint16_t family, const OnObject<nftnl_rule>& on_rule) {
+Result<void> dump_rules(Socket& socket, std::uint16_t family, const OnObject<nftnl_rule>& on_rule) {
   return dump_kind<RulePtr>(socket, NFT_MSG_GETRULE, family, nftnl_rule_alloc, nftnl_rule_nlmsg_parse, "rule",
                             nullptr, on_rule);
 }
 
-Result<bool> read_consistently(Socket& socket, const std::function<Result<bool>()>& read_all,
+Result<void> read_consistently(Socket& socket, const std::function<Result<void>()>& read_all,
                                std::string_view what) {
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -84,7 +84,7 @@ Result<bool> read_consistently(Socket& socket, const std::function<Result<bool>(
     }
     auto after = socket.generation();
     if (!after) return after.error();
-    if (*before == *after) return true;
+    if (*before == *after) return {};
   }
   return make_error(ErrorKind::interrupted,
                     "the ruleset kept changing while " + std::string(what) + "; try again", EINTR);

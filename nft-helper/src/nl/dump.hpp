@@ -23,21 +23,21 @@
 namespace portclass::nft::nl {
 
 template <class Object>
-using OnObject = std::function<Result<bool>(const nlmsghdr* raw, Object* parsed)>;
+using OnObject = std::function<Result<void>(const nlmsghdr* raw, Object* parsed)>;
 
 // FAMILY: an NFPROTO_* value, NFPROTO_UNSPEC for every family.
-Result<bool> dump_tables(Socket& socket, std::uint16_t family, const OnObject<nftnl_table>& on_table);
-Result<bool> dump_chains(Socket& socket, std::uint16_t family, const OnObject<nftnl_chain>& on_chain);
-Result<bool> dump_sets(Socket& socket, std::uint16_t family, const OnObject<nftnl_set>& on_set);
+Result<void> dump_tables(Socket& socket, std::uint16_t family, const OnObject<nftnl_table>& on_table);
+Result<void> dump_chains(Socket& socket, std::uint16_t family, const OnObject<nftnl_chain>& on_chain);
+Result<void> dump_sets(Socket& socket, std::uint16_t family, const OnObject<nftnl_set>& on_set);
 // The elements of one set, delivered as the set object that holds them.
-Result<bool> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table,
+Result<void> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table,
                                const std::string& set, const OnObject<nftnl_set>& on_elements);
-Result<bool> dump_rules(Socket& socket, std::uint16_t family, const OnObject<nftnl_rule>& on_rule);
+Result<void> dump_rules(Socket& socket, std::uint16_t family, const OnObject<nftnl_rule>& on_rule);
 
 // Runs READ_ALL (which fills its own output from scratch each time) until a
 // run sees one ruleset generation from start to end; at most five runs.
 // WHAT ends the error when the ruleset never held still ("...while WHAT").
-Result<bool> read_consistently(Socket& socket, const std::function<Result<bool>()>& read_all,
+Result<void> read_consistently(Socket& socket, const std::function<Result<void>()>& read_all,
                                std::string_view what);
 
 }  // namespace portclass::nft::nl

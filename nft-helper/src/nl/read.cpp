@@ -182,14 +182,14 @@ void collect_verdicts(nftnl_set* set, std::vector<std::pair<Bytes, int>>& verdic
       &verdicts);
 }
 
-Result<bool> read_elements(Socket& s, KernelSet& k) {
+Result<void> read_elements(Socket& s, KernelSet& k) {
   std::vector<std::pair<Bytes, bool>> keys;
   std::vector<std::pair<Bytes, int>> map_verdicts;
   auto elems = nl::dump_set_elements(s, static_cast<std::uint16_t>(k.family), k.table, k.name,
-                                     [&](const nlmsghdr*, nftnl_set* set) -> Result<bool> {
+                                     [&](const nlmsghdr*, nftnl_set* set) -> Result<void> {
                                        if (k.flags & NFT_SET_MAP) collect_verdicts(set, map_verdicts);
                                        collect_keys(set, keys);
-                                       return true;
+                                       return {};
                                      });
   if (!elems) return elems;
   if ((k.flags & NFT_SET_MAP) && !(k.flags & NFT_SET_INTERVAL)) {
@@ -205,30 +205,30 @@ Result<bool> read_elements(Socket& s, KernelSet& k) {
       if (!end) k.elements.push_back(Interval{key, key});
     std::sort(k.elements.begin(), k.elements.end(), [](const Interval& a, const Interval& b) { return a.low < b.low; });
   }
-  return true;
+  return {};
 }
 
-Result<bool> read_once(Socket& s, KernelRuleset& out) {
-  auto tables = nl::dump_tables(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_table* t) -> Result<bool> {
+Result<void> read_once(Socket& s, KernelRuleset& out) {
+  auto tables = nl::dump_tables(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_table* t) -> Result<void> {
     out.tables.emplace_back(nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY), nftnl_table_get_str(t, NFTNL_TABLE_NAME));
-    return true;
+    return {};
   });
   if (!tables) return tables;
-  auto chains = nl::dump_chains(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_chain* c) -> Result<bool> {
+  auto chains = nl::dump_chains(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_chain* c) -> Result<void> {
     out.chains.push_back(chain_of(c));
-    return true;
+    return {};
   });
   if (!chains) return chains;
-  auto sets = nl::dump_sets(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_set* set) -> Result<bool> {
+  auto sets = nl::dump_sets(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_set* set) -> Result<void> {
     out.sets.push_back(set_of(set));
-    return true;
+    return {};
   });
   if (!sets) return sets;
   for (KernelSet& k : out.sets)
     if (auto elems = read_elements(s, k); !elems) return elems;
-  return nl::dump_rules(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_rule* r) -> Result<bool> {
+  return nl::dump_rules(s, NFPROTO_UNSPEC, [&](const nlmsghdr*, nftnl_rule* r) -> Result<void> {
     out.rules.push_back(rule_of(r));
-    return true;
+    return {};
   });
 }
 

@@ -26,46 +26,46 @@ std::uint16_t message_type(const std::string& m) {
 
 // The inet table's own objects, in restore order: table, chains, sets, their
 // elements, rules.
-Result<bool> read_once(Socket& s, Snapshot& out) {
+Result<void> read_once(Socket& s, Snapshot& out) {
   const std::string& name = out.table;
   std::vector<std::string> tables, chains, sets, elements, rules;
   std::vector<std::string> set_names;
-  auto r = dump_tables(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_table* t) -> Result<bool> {
+  auto r = dump_tables(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_table* t) -> Result<void> {
     if (nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == NFPROTO_INET && name == nftnl_table_get_str(t, NFTNL_TABLE_NAME))
       tables.push_back(raw(nlh));
-    return true;
+    return {};
   });
   if (!r) return r;
   out.exists = !tables.empty();
-  if (!out.exists) return true;
-  r = dump_chains(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_chain* c) -> Result<bool> {
+  if (!out.exists) return {};
+  r = dump_chains(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_chain* c) -> Result<void> {
     if (name == nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE)) chains.push_back(raw(nlh));
-    return true;
+    return {};
   });
   if (!r) return r;
-  r = dump_sets(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_set* set) -> Result<bool> {
+  r = dump_sets(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_set* set) -> Result<void> {
     if (name == nftnl_set_get_str(set, NFTNL_SET_TABLE)) {
       sets.push_back(raw(nlh));
       set_names.emplace_back(nftnl_set_get_str(set, NFTNL_SET_NAME));
     }
-    return true;
+    return {};
   });
   if (!r) return r;
   for (const std::string& set_name : set_names) {
-    r = dump_set_elements(s, NFPROTO_INET, name, set_name, [&](const nlmsghdr* nlh, nftnl_set*) -> Result<bool> {
+    r = dump_set_elements(s, NFPROTO_INET, name, set_name, [&](const nlmsghdr* nlh, nftnl_set*) -> Result<void> {
       elements.push_back(raw(nlh));
-      return true;
+      return {};
     });
     if (!r) return r;
   }
-  r = dump_rules(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_rule* rule) -> Result<bool> {
+  r = dump_rules(s, NFPROTO_INET, [&](const nlmsghdr* nlh, nftnl_rule* rule) -> Result<void> {
     if (name == nftnl_rule_get_str(rule, NFTNL_RULE_TABLE)) rules.push_back(raw(nlh));
-    return true;
+    return {};
   });
   if (!r) return r;
   for (auto* group : {&tables, &chains, &sets, &elements, &rules})
     out.messages.insert(out.messages.end(), group->begin(), group->end());
-  return true;
+  return {};
 }
 
 }  // namespace
@@ -119,9 +119,9 @@ Result<Snapshot> decode(std::string_view bytes) {
   return s;
 }
 
-Result<bool> add_restore(Batch& batch, const Snapshot& snap) {
+Result<void> add_restore(Batch& batch, const Snapshot& snap) {
   add_remove(batch, snap.table);
-  if (!snap.exists) return true;
+  if (!snap.exists) return {};
   std::map<std::string, std::uint32_t> set_ids;
   for (const std::string& m : snap.messages) {
     const auto* nlh = reinterpret_cast<const nlmsghdr*>(m.data());
@@ -194,7 +194,7 @@ Result<bool> add_restore(Batch& batch, const Snapshot& snap) {
         return make_error("snapshot: unexpected message type " + std::to_string(message_type(m)));
     }
   }
-  return true;
+  return {};
 }
 
 }  // namespace portclass::nft::nl

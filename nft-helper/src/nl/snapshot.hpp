@@ -35,6 +35,6 @@ Result<Snapshot> decode(std::string_view bytes);
 
 // Appends the messages that make the table exactly what the snapshot holds
 // (or absent, when it did not exist).
-Result<bool> add_restore(Batch& batch, const Snapshot& snapshot);
+Result<void> add_restore(Batch& batch, const Snapshot& snapshot);
 
 }  // namespace portclass::nft::nl

@@ -171,8 +171,8 @@ Result<std::vector<BatchError>> Socket::transact(Batch& batch) {
   return errors;
 }
 
-Result<bool> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& build,
-                          const std::function<Result<bool>(const nlmsghdr*)>& on_message) {
+Result<void> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& build,
+                          const std::function<Result<void>(const nlmsghdr*)>& on_message) {
   auto buffer = std::make_unique<char[]>(kReceiveBuffer);
   const std::uint32_t seq = seq_++;
   nlmsghdr* request = build(buffer.get(), seq);
@@ -180,7 +180,7 @@ Result<bool> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& 
     return errno_error("cannot send a netlink request", errno);
 
   struct Context {
-    const std::function<Result<bool>(const nlmsghdr*)>* on_message;
+    const std::function<Result<void>(const nlmsghdr*)>* on_message;
     std::optional<Error> error;
   } context{&on_message, std::nullopt};
   auto trampoline = [](const nlmsghdr* nlh, void* data) -> int {
@@ -206,7 +206,7 @@ Result<bool> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& 
     }
     if (ret == MNL_CB_STOP) break;
   }
-  return true;
+  return {};
 }
 
 Result<std::uint32_t> Socket::generation() {
@@ -215,12 +215,12 @@ Result<std::uint32_t> Socket::generation() {
       [](char* buf, std::uint32_t seq) {
         return nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, seq);
       },
-      [&id](const nlmsghdr* nlh) -> Result<bool> {
+      [&id](const nlmsghdr* nlh) -> Result<void> {
         std::unique_ptr<nftnl_gen, void (*)(const nftnl_gen*)> gen(nftnl_gen_alloc(), nftnl_gen_free);
         if (!gen || nftnl_gen_nlmsg_parse(nlh, gen.get()) < 0)
           return make_error(ErrorKind::system, "cannot parse the ruleset generation the kernel sent");
         id = nftnl_gen_get_u32(gen.get(), NFTNL_GEN_ID);
-        return true;
+        return {};
       });
   if (!r) return r.error();
   return id;

@@ -41,8 +41,8 @@ class Socket {
 
   // Sends a dump request built by `build(buffer, seq)` and calls `on_message`
   // for every answer until NLMSG_DONE.
-  Result<bool> dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& build,
-                    const std::function<Result<bool>(const nlmsghdr*)>& on_message);
+  Result<void> dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& build,
+                    const std::function<Result<void>(const nlmsghdr*)>& on_message);
 
   // The ruleset generation counter: equal before and after a set of dumps
   // means they saw one consistent ruleset.

@@ -142,7 +142,7 @@ Result<Config> parse_config(std::string_view text, std::string_view origin, cons
 Result<Config> load_config(const std::filesystem::path& path, const OsProfileDb& db);
 
 // Applies command-line overrides on top of a config.
-Result<bool> apply_overrides(Config& config, const Overrides& o, const OsProfileDb& db);
+Result<void> apply_overrides(Config& config, const Overrides& o, const OsProfileDb& db);
 
 // Resolves a range text against named ranges and profiles. "live" is refused
 // here (the caller reads the kernel), as is an empty set.

@@ -14,12 +14,12 @@ namespace portclass::nft {
 
 // The kernel validates the whole ruleset (the batch has no END message, so
 // it is aborted after validation): nothing is applied.
-Result<bool> kernel_check(const Ruleset& ruleset);
+Result<void> kernel_check(const Ruleset& ruleset);
 
 // Atomically replaces the table `ruleset.table` (and only it). On any error
 // nothing changes, and the message names the rule or object the kernel
 // refused: "kernel refused rule 3 of chain input: ... : No such file or directory".
-Result<bool> kernel_apply(const Ruleset& ruleset);
+Result<void> kernel_apply(const Ruleset& ruleset);
 
 // Errors carry their kind (result.hpp): ErrorKind::refused when the kernel
 // refused something in the ruleset ("kernel refused rule 3 ..."): nothing
@@ -32,6 +32,6 @@ Result<bool> kernel_apply(const Ruleset& ruleset);
 std::size_t batch_bytes(const Ruleset& ruleset);
 
 // Removes the table if it exists (one batch).
-Result<bool> kernel_remove_table(const std::string& table);
+Result<void> kernel_remove_table(const std::string& table);
 
 }  // namespace portclass::nft

@@ -179,7 +179,7 @@ struct Ruleset {
 // Checks what the type system cannot: names, comment charset and length,
 // value widths, references to existing sets and chains, sorted disjoint set
 // elements. Renderers and the netlink builder assume a validated ruleset.
-Result<bool> validate(const Ruleset& ruleset);
+Result<void> validate(const Ruleset& ruleset);
 
 // Value helpers.
 Bytes be_bytes(std::uint64_t value, std::size_t width);

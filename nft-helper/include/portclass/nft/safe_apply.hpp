@@ -58,12 +58,12 @@ Result<Status> confirm_pending(const std::filesystem::path& dir);
 Status wait_outcome(const std::filesystem::path& dir);
 
 // Error when a confirmation is pending (a plain apply would be reverted).
-Result<bool> refuse_if_pending(const std::filesystem::path& dir);
+Result<void> refuse_if_pending(const std::filesystem::path& dir);
 
 // A plain apply: runs `apply` unless a confirmation is pending (then the
 // error from refuse_if_pending). When the state directory exists this holds
 // its lock throughout, so the apply cannot slip in while a safe apply is
 // arming its watchdog (or was killed doing so) nor race a revert.
-Result<bool> apply_unless_pending(const std::filesystem::path& dir, const std::function<Result<bool>()>& apply);
+Result<void> apply_unless_pending(const std::filesystem::path& dir, const std::function<Result<void>()>& apply);
 
 }  // namespace portclass::nft

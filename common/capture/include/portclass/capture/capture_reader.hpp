@@ -34,7 +34,7 @@ class CaptureReader {
 
   // Keeps only the packets a BPF expression matches (libpcap's filter, run
   // before decoding). A bad expression: Error with libpcap's message.
-  Result<bool> set_filter(const std::string& expression);
+  Result<void> set_filter(const std::string& expression);
 
   CaptureReader(CaptureReader&&) noexcept;
   CaptureReader& operator=(CaptureReader&&) noexcept;
