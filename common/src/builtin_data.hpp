@@ -9,4 +9,5 @@ namespace portclass::data {
 extern const std::string_view os_profiles_toml;
 extern const std::string_view notable_ports_toml;
 extern const std::string_view tcp_signatures_fp;
+extern const std::string_view iana_services_txt;
 }  // namespace portclass::data

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "portclass/services.hpp"
 
+#include "builtin_data.hpp"
 #include "portclass/text_file.hpp"
-
-#include <system_error>
 
 namespace portclass {
 namespace {
@@ -35,20 +34,11 @@ const std::vector<ServiceName>& no_names() {
 
 }  // namespace
 
-std::vector<std::filesystem::path> ServiceRegistry::default_paths() {
-  return {"/usr/share/wireshark/services", "/etc/services"};
-}
-
 const ServiceRegistry& ServiceRegistry::system() {
-  static const ServiceRegistry registry = [] {
-    for (const auto& path : default_paths()) {
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(path, ec)) continue;
-      auto loaded = load_file(path);
-      if (loaded) return std::move(loaded).value();
-    }
-    return ServiceRegistry{};
-  }();
+  // The built-in copy, never a file of the machine: the same names wherever
+  // the library runs (data/iana-services.txt says which registry it is).
+  static const ServiceRegistry registry =
+      parse(data::iana_services_txt, std::string(kBuiltinOrigin)).value();
   return registry;
 }
 

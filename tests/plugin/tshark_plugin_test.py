@@ -19,10 +19,11 @@ A plugin built with PORTCLASS_SANITIZE needs --preload (the ASan/UBSan
 runtimes, given by CMake): every tshark then runs with them preloaded, and a
 sanitizer report or crash in any run fails the test (sanitizers.py).
 
-usage: tshark_plugin_test.py --plugin-dir DIR --source-dir DIR [--tshark PATH] [--build-dir DIR] [--preload LIBS]
+usage: tshark_plugin_test.py --plugin-dir DIR --source-dir DIR [--tshark PATH] [--build-dir DIR] [--portclass PATH] [--preload LIBS]
 exit: 0 all passed, 1 a check failed, 77 skipped (no tshark, no captures, no setpriv as root)
 """
 import argparse
+import json
 import ipaddress
 import os
 import re
@@ -654,6 +655,29 @@ def test_quoted_and_no_l4(ts, f, crafted):
     f.check(not parse_hosts_table(out) and not expert_rows(out), "statistics or findings from a capture without TCP/UDP")
 
 
+def test_services_agree(ts, f, rows, portclass):
+    """The plugin and the CLI name a port's service from the one built-in registry, on every Wireshark."""
+    print("portclass.service agrees with `portclass explain` for every server port of the lab")
+    if portclass is None or not portclass.is_file():
+        f.check(False, f"no portclass command line at {portclass} to compare service names with")
+        return
+    named = {}
+    for row in rows:
+        view = packet_view(row)
+        if view is None or not row["portclass.server.port"]:
+            continue
+        named.setdefault((view[2], int(row["portclass.server.port"])), set()).add(row["portclass.service"])
+    f.check(len(named) >= 3, f"only {len(named)} server ports in the lab capture")
+    for (transport, port), plugin_names in sorted(named.items()):
+        p = subprocess.run([str(portclass), "explain", str(port), "--json"], capture_output=True, text=True)
+        f.check(p.returncode == 0, f"portclass explain {port} --json: exit {p.returncode}: {p.stderr.strip()}")
+        if p.returncode != 0:
+            continue
+        names = json.loads(p.stdout).get("services", {}).get(transport, [])
+        want = names[0]["name"] if names else ""
+        f.check(plugin_names == {want}, f"{port}/{transport}: plugin names {sorted(plugin_names)}, the CLI '{want}'")
+
+
 def test_install(ts, f, build_dir):
     """cmake --install puts the plugin where Wireshark looks for a user's plugins."""
     print("cmake --install into a personal plugin folder")
@@ -685,6 +709,9 @@ def main():
     ap.add_argument("--source-dir", required=True, type=Path)
     ap.add_argument("--tshark", default="tshark")
     ap.add_argument("--build-dir", type=Path, help="also check cmake --install from this build tree")
+    ap.add_argument("--portclass", type=Path,
+                    help="the portclass command line whose service names the plugin must agree with "
+                         "(default: BUILD_DIR/cli/portclass)")
     ap.add_argument("--preload", default="",
                     help="':'-separated sanitizer runtimes to preload into tshark (a PORTCLASS_SANITIZE build)")
     args = ap.parse_args()
@@ -737,6 +764,8 @@ def main():
         test_statistics(ts, f, captures, labels, lab_rows, client_ports)
         test_preferences(ts, f, captures)
         test_quoted_and_no_l4(ts, f, crafted)
+        portclass = args.portclass or (args.build_dir / "cli" / "portclass" if args.build_dir else None)
+        test_services_agree(ts, f, lab_rows, portclass)
         if args.build_dir:
             test_install(ts, f, args.build_dir)
         print(f"{f.checks - f.count} of {f.checks} checks passed")

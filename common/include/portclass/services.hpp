@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Service names from the IANA service-name and port-number registry.
 //
-// Debian ships a copy of the registry with Wireshark (libwireshark-data's
-// /usr/share/wireshark/services, ~6000 entries, "name port/tcp/udp # comment");
-// /etc/services (netbase) is a small subset in the classic "name port/proto
-// aliases" format. Both formats are accepted by parse().
-//
-// ServiceRegistry::system() loads the first of those files that exists, once,
-// on first use (thread-safe), and is immutable afterwards.
+// ServiceRegistry::system() is the registry built into the library: the copy
+// Debian 12's libwireshark-data ships as /usr/share/wireshark/services (~6000
+// entries, "name port/tcp/udp # comment"), recorded in
+// common/data/iana-services.txt with its package version. It never reads a
+// file of the machine, so the CLI and the plugin name the same services on
+// every platform (Wireshark 4.2 and later no longer install that file, and
+// /etc/services is a small subset). It is parsed once, on first use
+// (thread-safe), and is immutable afterwards. parse() and load_file() also
+// accept the classic /etc/services format ("name port/proto aliases").
 #pragma once
 
 #include <cstdint>
@@ -30,8 +32,8 @@ struct ServiceName {
 
 class ServiceRegistry {
  public:
-  // The default search order; the first readable file wins.
-  static std::vector<std::filesystem::path> default_paths();
+  // origin() of system().
+  static constexpr std::string_view kBuiltinOrigin = "built-in IANA registry (common/data/iana-services.txt)";
 
   static const ServiceRegistry& system();
   static Result<ServiceRegistry> load_file(const std::filesystem::path& path);
@@ -44,7 +46,7 @@ class ServiceRegistry {
   bool is_named(Port port, Transport transport) const { return !lookup(port, transport).empty(); }
 
   std::size_t size() const noexcept { return entries_; }
-  const std::string& origin() const noexcept { return origin_; }  // file it came from, or "none"
+  const std::string& origin() const noexcept { return origin_; }  // the file, kBuiltinOrigin, or "none"
 
  private:
   static std::uint32_t key(Port port, Transport transport) noexcept {
