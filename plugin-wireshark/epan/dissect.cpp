@@ -19,7 +19,6 @@
 
 #include <epan/expert.h>
 #include <epan/tap.h>
-#include <wsutil/inet_ipv6.h>
 
 #include "extract.hpp"
 #include "fields.hpp"
@@ -28,6 +27,7 @@
 #include "report.hpp"
 #include "tap_record.hpp"
 #include "wanted_fields.hpp"
+#include "ws_compat.hpp"
 
 namespace portclass::ws::plugin {
 namespace {
