@@ -25,13 +25,6 @@ cache=${PORTCLASS_CHROOT_CACHE:-/var/cache/portclass/chroots}
 die() { echo "chroot.sh: $*" >&2; exit 2; }
 cannot() { echo "chroot.sh: $*" >&2; exit 77; }
 
-mirror() {  # the mirror the machine already uses for Debian (deb.debian.org if none)
-  local m
-  m=$(grep -rhs -E '^(URIs:|deb ).*debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ \
-      | grep -v security | grep -oE 'https?://[^ ]+' | head -n1 || true)
-  echo "${m:-http://deb.debian.org/debian}"
-}
-
 packages_of() {  # packages_of FLAVOR: comma-separated, sorted
   local list="$here/chroots/$1.txt"
   [ -f "$list" ] || die "no package list $list"
@@ -51,12 +44,11 @@ tarball_of() {  # tarball_of SUITE FLAVOR: makes it when missing, prints its pat
     [ -z "$pkgs" ] || opts+=("--include=$pkgs")
     # The mirror is a snapshot: an unstable suite's Release file may have expired.
     opts+=(--aptopt='Acquire::Check-Valid-Until "false"')
-    # No service may start in the chroot while packages install.
-    opts+=(--customize-hook='rm -f "$1/usr/sbin/policy-rc.d"')
-    opts+=(--setup-hook='mkdir -p "$1/usr/sbin" && printf "#!/bin/sh\nexit 101\n" > "$1/usr/sbin/policy-rc.d" && chmod 755 "$1/usr/sbin/policy-rc.d"')
+    # (mmdebstrap itself keeps services from starting while packages install:
+    # its chroot/policy-rc.d step.)
     echo "chroot.sh: making $suite ($flavor) with mmdebstrap, once: $tar" >&2
     local start=$SECONDS
-    if ! mmdebstrap "${opts[@]}" "$suite" "$tar.part" "$(mirror)" >"$tar.log" 2>&1; then
+    if ! mmdebstrap "${opts[@]}" "$suite" "$tar.part" "$(bash "$here/debian-mirror.sh")" >"$tar.log" 2>&1; then
       rm -f "$tar.part"
       if grep -qiE 'could not resolve|temporary failure|failed to fetch|connection (refused|timed out)|unable to connect|no route' "$tar.log"; then
         cannot "cannot reach the package registry for $suite (see $tar.log)"

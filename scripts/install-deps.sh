@@ -44,10 +44,8 @@ if [ ${#missing_bpo[@]} -gt 0 ]; then
   # once; an existing file is left alone, so running again changes nothing).
   bpo=/etc/apt/sources.list.d/portclass-backports.list
   if [ ! -e "$bpo" ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    mirror=$(grep -rhs -E '^(URIs:|deb ).*debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ \
-             | grep -v security | grep -oE 'https?://[^ ]+' | head -n1 || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
-    echo "deb ${mirror%/} bookworm-backports main" | $sudo tee "$bpo" >/dev/null
+    mirror=$(bash "$here/debian-mirror.sh")
+    echo "deb $mirror bookworm-backports main" | $sudo tee "$bpo" >/dev/null
   fi
 fi
 $sudo apt-get update -q

@@ -14,9 +14,6 @@ extern __attribute__((visibility("default"))) const char plugin_version[];
 extern __attribute__((visibility("default"))) const int plugin_want_major;
 extern __attribute__((visibility("default"))) const int plugin_want_minor;
 __attribute__((visibility("default"))) void plugin_register(void);
-#if PORTCLASS_WS_PLUGIN_DESCRIBE
-__attribute__((visibility("default"))) uint32_t plugin_describe(void);
-#endif
 
 const char plugin_version[] = PORTCLASS_PLUGIN_VERSION;
 const int plugin_want_major = PORTCLASS_WS_MAJOR;
@@ -24,7 +21,7 @@ const int plugin_want_minor = PORTCLASS_WS_MINOR;
 
 #if PORTCLASS_WS_PLUGIN_DESCRIBE
 // A post-dissector is a dissector plugin to the loader.
-uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+__attribute__((visibility("default"))) uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
 #endif
 
 void plugin_register(void) {
