@@ -52,7 +52,7 @@ Result<NotablePortUse> read_use(const toml::table& t, const std::string& at) {
 }  // namespace
 
 const NotablePortDb& NotablePortDb::builtin() {
-  static const NotablePortDb db = parse_toml(data::notable_ports_toml, "built-in notable-ports.toml").value();
+  static const NotablePortDb db = parse_toml(data::notable_ports_toml(), "built-in notable-ports.toml").value();
   return db;
 }
 

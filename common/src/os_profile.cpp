@@ -124,7 +124,7 @@ bool is_valid_profile_id(std::string_view text) noexcept {
 }
 
 const OsProfileDb& OsProfileDb::builtin() {
-  static const OsProfileDb db = parse_toml(data::os_profiles_toml, "built-in os-profiles.toml").value();
+  static const OsProfileDb db = parse_toml(data::os_profiles_toml(), "built-in os-profiles.toml").value();
   return db;
 }
 

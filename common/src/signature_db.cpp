@@ -233,7 +233,7 @@ SignatureDb SignatureDb::builtin() {
   return db;
 }
 
-Result<std::size_t> SignatureDb::load_builtin() { return load_text(data::tcp_signatures_fp, "builtin", true); }
+Result<std::size_t> SignatureDb::load_builtin() { return load_text(data::tcp_signatures_fp(), "builtin", true); }
 
 Result<std::size_t> SignatureDb::load_file(const std::filesystem::path& path, bool require_sources) {
   auto text = read_text_file(path, "signature file");
