@@ -38,8 +38,13 @@ tarball_of() {  # tarball_of SUITE FLAVOR: makes it when missing, prints its pat
   tar="$cache/$suite-$flavor-$key.tar"
   if [ ! -s "$tar" ]; then
     [ "$(id -u)" -eq 0 ] || cannot "making a $suite chroot needs root"
-    command -v mmdebstrap >/dev/null || cannot "mmdebstrap is not installed (scripts/install-deps.sh installs it)"
     mkdir -p "$cache"
+    # One maker at a time per tarball: a second caller waits, then finds it made.
+    exec 9>"$tar.lock"
+    flock 9
+  fi
+  if [ ! -s "$tar" ]; then
+    command -v mmdebstrap >/dev/null || cannot "mmdebstrap is not installed (scripts/install-deps.sh installs it)"
     local opts=(--variant=apt --format=tar --quiet)
     [ -z "$pkgs" ] || opts+=("--include=$pkgs")
     # The mirror is a snapshot: an unstable suite's Release file may have expired.
