@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """record_outputs.py - everything a user can see of the plugin, per capture, into a folder.
 
-usage: record_outputs.py PLUGIN_DIR OUT_DIR CAPTURE...
+usage: record_outputs.py [--modes M,M...] PLUGIN_DIR OUT_DIR CAPTURE...
 
 For each capture it records, with the plugin under PLUGIN_DIR (a
 WIRESHARK_PLUGIN_DIR holding 4.0/epan/portclass.so):
@@ -16,6 +16,8 @@ WIRESHARK_PLUGIN_DIR holding 4.0/epan/portclass.so):
   columns   tshark -2 with the samples/wireshark/ profile's custom columns
   verbose   the portclass lines of tshark -2 -V (small captures only)
 
+--modes keeps only the named ones (e.g. fields2,stats for a large set).
+
 Two folders recorded from two builds are compared with `diff -r`: this is how
 issue 15's optimisations were checked to change nothing a user can see
 (docs/plugin.md, "Cost"). Runs tshark as uid 65534 when run as root.
@@ -23,6 +25,7 @@ issue 15's optimisations were checked to change nothing a user can see
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 FIELDS = """portclass portclass.src.cat portclass.dst.cat portclass.client portclass.client.ip portclass.client.ipv6
 portclass.client.port portclass.server.port portclass.service portclass.client.method portclass.client.conf
@@ -47,10 +50,6 @@ COLUMNS = ('gui.column.format:"No.","%m","Client","%Cus:portclass.client.ip || p
            '"Decided by","%Cus:portclass.client.method:0:R","Service","%Cus:portclass.service:0:R",'
            '"Sender OS","%Cus:portclass.host.os:0:R","OS conf.","%Cus:portclass.host.conf:0:R",'
            '"Sender range","%Cus:portclass.host.range:0:R"')
-COLUMN_FIELDS = ["_ws.col.No.", "_ws.col.Client", "_ws.col.Client port", "_ws.col.Src class", "_ws.col.Dst class",
-                 "_ws.col.Decided by", "_ws.col.Service", "_ws.col.Sender OS", "_ws.col.OS conf.",
-                 "_ws.col.Sender range"]
-
 
 def fields_args(names):
     out = ["-T", "fields", "-E", "occurrence=a", "-E", "separator=|", "-e", "frame.number"]
@@ -73,10 +72,15 @@ def portclass_subtrees(text):
 
 
 def main():
-    if len(sys.argv) < 4:
+    argv = sys.argv[1:]
+    modes = None
+    if argv[:1] == ["--modes"] and len(argv) >= 2:
+        modes = set(argv[1].split(","))
+        argv = argv[2:]
+    if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    plugins, out_dir, captures = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    plugins, out_dir, captures = os.path.abspath(argv[0]), argv[1], argv[2:]
     home = os.path.join(out_dir, ".home")
     os.makedirs(home, exist_ok=True)
     prefix = []
@@ -89,25 +93,32 @@ def main():
         r = subprocess.run(env + list(args), capture_output=True, text=True, errors="replace")
         return r.stdout + (f"\n[stderr]\n{r.stderr}" if r.stderr.strip() else "") + f"\n[exit {r.returncode}]\n"
 
-    for cap in captures:
+    def record_capture(cap):
         name = os.path.basename(cap)
         d = os.path.join(out_dir, name)
         os.makedirs(d, exist_ok=True)
-        outputs = {
-            "fields2": run("-2", "-r", cap, *fields_args(FIELDS)),
-            "fields1": run("-r", cap, *fields_args(FIELDS)),
-            "four": run("-2", "-r", cap, *fields_args(FOUR)),
-            "filters": "".join(f"## {flt}\n" + run("-2", "-r", cap, "-Y", flt, "-T", "fields", "-e", "frame.number")
-                               for flt in FILTERS),
-            "stats": run("-2", "-q", "-r", cap, "-z", "expert", "-z", "portclass,hosts", "-z", "portclass,tree"),
-            "columns": run("-2", "-r", cap, "-o", COLUMNS, *fields_args(COLUMN_FIELDS)),
+        recorders = {
+            "fields2": lambda: run("-2", "-r", cap, *fields_args(FIELDS)),
+            "fields1": lambda: run("-r", cap, *fields_args(FIELDS)),
+            "four": lambda: run("-2", "-r", cap, *fields_args(FOUR)),
+            "filters": lambda: "".join(f"## {flt}\n" + run("-2", "-r", cap, "-Y", flt, "-T", "fields", "-e",
+                                                             "frame.number") for flt in FILTERS),
+            "stats": lambda: run("-2", "-q", "-r", cap, "-z", "expert", "-z", "portclass,hosts", "-z", "portclass,tree"),
+            # -T tabs: the configured columns on every version (4.2 and later no
+            # longer reach a custom column as -e _ws.col.<title>).
+            "columns": lambda: run("-2", "-r", cap, "-o", COLUMNS, "-T", "tabs"),
         }
         if os.path.getsize(cap) < 2_000_000:
-            outputs["verbose"] = portclass_subtrees(run("-2", "-V", "-r", cap))
+            recorders["verbose"] = lambda: portclass_subtrees(run("-2", "-V", "-r", cap))
+        outputs = {key: record() for key, record in recorders.items() if modes is None or key in modes}
         for key, text in outputs.items():
             with open(os.path.join(d, key), "w") as fh:
                 fh.write(text)
         print(name, flush=True)
+
+    # One tshark per core: most of a small capture's time is tshark starting.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(record_capture, captures))
     return 0
 
 

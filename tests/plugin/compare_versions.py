@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""compare_versions.py - the plugin's outputs on two Wireshark versions must agree.
+
+usage: compare_versions.py REFERENCE_DIR OTHER_DIR [--label TEXT]
+
+Both folders come from record_outputs.py over the same captures, one with the
+plugin built for Wireshark 4.0 (the reference), one with the plugin built for
+another version (4.4, 4.6) and run by that version's own tshark. What the
+plugin shows must be the same. Normalised first, because the platform, not
+the plugin, prints them differently (docs/plugin.md, "Supported Wireshark
+versions"):
+
+  - booleans: tshark 4.2 and later print True/False in -T fields where 4.0
+    prints 1/0 (a value, not a spelling, is compared);
+  - -z expert: only portclass's own rows are compared, with their severity;
+    other dissectors' expert infos, and so the per-severity totals, change
+    with the version's dissectors.
+
+Everything else, every portclass field of every packet, the -Y matches, the
+custom columns, -z portclass,hosts and -z portclass,tree and the portclass
+subtree of -V, must be byte-identical. Exit 0 when they are, 1 with a diff of
+each file that differs, 2 on bad usage.
+"""
+import difflib
+import re
+import sys
+from pathlib import Path
+
+SEVERITY = re.compile(r"^(Errors|Warns|Notes|Chats|Comments) \(\d+\)$")
+BOOLEAN = re.compile(r"(?<![^\t|,])(True|False)(?![^\t|,\n])")
+
+
+def booleans(text):
+    return BOOLEAN.sub(lambda m: "1" if m.group(1) == "True" else "0", text)
+
+
+def portclass_expert(text):
+    """-z expert's sections reduced to portclass's rows; the rest of the text as it is."""
+    out, severity, in_expert = [], None, False
+    for line in text.splitlines():
+        m = SEVERITY.match(line)
+        if m:
+            severity, in_expert = m.group(1), True
+            continue
+        if in_expert:
+            cells = line.split()
+            if len(cells) >= 4 and cells[0].isdigit():
+                if cells[2] == "portclass":
+                    out.append(f"{severity}: {line}")
+                continue
+            if not line.strip() or line.startswith("=") or line.strip().startswith("Frequency"):
+                continue
+            in_expert = False  # past the expert tables
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def normalise(kind, text):
+    text = booleans(text)
+    if kind == "stats":
+        text = portclass_expert(text)
+    return text
+
+
+def main():
+    args = sys.argv[1:]
+    label = "other"
+    if "--label" in args:
+        i = args.index("--label")
+        if i + 1 >= len(args):
+            print("compare_versions.py: --label needs a value", file=sys.stderr)
+            return 2
+        label = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ref, other = map(Path, args)
+    files = sorted(p.relative_to(ref) for p in ref.glob("*/*") if p.is_file() and not p.parent.name.startswith("."))
+    if not files:
+        print(f"compare_versions.py: no recorded outputs in {ref}", file=sys.stderr)
+        return 2
+    differing, missing = [], []
+    for rel in files:
+        theirs = other / rel
+        if not theirs.is_file():
+            missing.append(str(rel))
+            continue
+        a = normalise(rel.name, (ref / rel).read_text(errors="replace"))
+        b = normalise(rel.name, theirs.read_text(errors="replace"))
+        if a != b:
+            differing.append(str(rel))
+            diff = difflib.unified_diff(a.splitlines(), b.splitlines(), f"4.0/{rel}", f"{label}/{rel}", lineterm="", n=1)
+            print("\n".join(list(diff)[:40]))
+    captures = len({f.parent for f in files})
+    print(f"{label}: {len(files) - len(differing) - len(missing)} of {len(files)} outputs of {captures} captures "
+          f"agree with 4.0" + (f"; differ: {len(differing)}" if differing else "")
+          + (f"; not recorded: {', '.join(missing[:5])}" if missing else ""))
+    return 1 if differing or missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
