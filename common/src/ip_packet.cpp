@@ -8,8 +8,11 @@
 namespace portclass {
 namespace {
 
+constexpr std::uint8_t kProtoIcmp = 1;
 constexpr std::uint8_t kProtoTcp = 6;
 constexpr std::uint8_t kProtoUdp = 17;
+constexpr std::uint8_t kProtoIcmpv6 = 58;
+constexpr std::size_t kIcmpHeader = 8;  // type, code, checksum and 4 type-specific bytes, both versions
 constexpr int kMaxIpv6Extensions = 8;
 // p0f reads at most this many options (config.h MAX_TCP_OPT); more is "bad".
 constexpr std::size_t kMaxTcpOptions = 24;
@@ -119,6 +122,15 @@ ParseStatus parse_udp(const IpHeader& ip, UdpHeader& out) noexcept {
   return ParseStatus::ok;
 }
 
+// The messages that quote the packet they answer: destination unreachable,
+// source quench, redirect, time exceeded, parameter problem (ICMP); and
+// destination unreachable, packet too big, time exceeded, parameter problem
+// (ICMPv6, whose error types are all below 128).
+bool is_icmp_error(std::uint8_t version, std::uint8_t type) noexcept {
+  if (version == 6) return type >= 1 && type <= 4;
+  return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
 void add_item(std::string& layout, std::string_view item) {
   if (!layout.empty()) layout += ',';
   layout += item;
@@ -162,6 +174,25 @@ ParseStatus parse_transport(const IpHeader& ip, TransportHeader& out) noexcept {
     return parse_udp(ip, out.udp);
   }
   return ParseStatus::not_tcp_udp;
+}
+
+ParseStatus parse_icmp_quoted(const IpHeader& icmp, QuotedHeader& out) noexcept {
+  out = QuotedHeader{};
+  const std::uint8_t want = icmp.version == 6 ? kProtoIcmpv6 : kProtoIcmp;
+  if (icmp.protocol != want) return ParseStatus::not_tcp_udp;
+  const auto b = icmp.payload;
+  if (b.size() < kIcmpHeader) return ParseStatus::truncated;
+  if (!is_icmp_error(icmp.version, b[0])) return ParseStatus::not_tcp_udp;
+  const ParseStatus status = parse_ip(b.subspan(kIcmpHeader), out.ip);
+  if (status == ParseStatus::fragment) return ParseStatus::not_tcp_udp;
+  if (status != ParseStatus::ok) return status;
+  if (out.ip.protocol != kProtoTcp && out.ip.protocol != kProtoUdp) return ParseStatus::not_tcp_udp;
+  // The ports are the first four bytes of either header.
+  if (out.ip.payload.size() < 4) return ParseStatus::truncated;
+  out.transport = out.ip.protocol == kProtoTcp ? Transport::tcp : Transport::udp;
+  out.src_port = be16(&out.ip.payload[0]);
+  out.dst_port = be16(&out.ip.payload[2]);
+  return ParseStatus::ok;
 }
 
 // p0f 3.09b's option walk (process.c): MSS, window scale, SACK permitted and

@@ -51,7 +51,6 @@ class Matcher {
   }
 
   std::size_t min_header() const { return version_ == 4 ? 20 : 40; }
-  std::uint8_t version() const { return version_; }
 
  private:
   std::span<const std::uint8_t> frame_;
@@ -60,20 +59,47 @@ class Matcher {
   std::uint8_t version_;
 };
 
+// Where an IP header could start: the likely offsets, then every byte whose
+// version nibble fits, cheapest test first. `try_at` returns true to stop.
+template <typename TryAt>
+void for_each_candidate(std::span<const std::uint8_t> frame, std::size_t min_header, TryAt&& try_at) {
+  for (std::size_t h : kLikelyOffsets)
+    if (try_at(h)) return;
+  if (frame.size() < min_header) return;
+  for (std::size_t h = 0; h + min_header <= frame.size(); ++h)
+    if (try_at(h)) return;
+}
+
 }  // namespace
 
 WireFacts find_wire_facts(std::span<const std::uint8_t> frame, const WireQuery& query) {
   if (query.src.family() != query.dst.family()) return {};
   const Matcher m(frame, query);
-  for (std::size_t h : kLikelyOffsets)
-    if (auto f = m.at(h)) return *f;
-  // Unusual link layers and tunnels: scan, cheapest test (version nibble) first.
-  if (frame.size() < m.min_header()) return {};
-  for (std::size_t h = 0; h + m.min_header() <= frame.size(); ++h) {
-    if ((frame[h] >> 4) != m.version()) continue;
-    if (auto f = m.at(h)) return *f;
-  }
-  return {};
+  WireFacts found;
+  // Unusual link layers and tunnels: after the likely offsets, a scan.
+  for_each_candidate(frame, m.min_header(), [&](std::size_t h) {
+    auto f = m.at(h);
+    if (f) found = *f;
+    return f.has_value();
+  });
+  return found;
+}
+
+std::optional<QuotedHeader> find_quoted_header(std::span<const std::uint8_t> frame) {
+  std::optional<QuotedHeader> found;
+  constexpr std::size_t kMinIpv4 = 20;
+  for_each_candidate(frame, kMinIpv4, [&](std::size_t h) {
+    if (h >= frame.size()) return false;
+    const unsigned version = frame[h] >> 4;
+    if (version != 4 && version != 6) return false;
+    IpHeader icmp;
+    QuotedHeader quoted;
+    if (parse_ip(frame.subspan(h), icmp) != ParseStatus::ok || parse_icmp_quoted(icmp, quoted) != ParseStatus::ok)
+      return false;
+    found = quoted;
+    return true;
+  });
+  return found;
 }
 
 }  // namespace portclass::ws

@@ -18,6 +18,7 @@
 //    both give the same signature for the same SYN.
 //  - A non-first IPv4/IPv6 fragment yields the TTL but no transport header.
 //  - Nothing found yields found_ip == false; never reads outside the span.
+//  - find_quoted_header() is the same search for an ICMP error's quoted header.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@
 
 #include "portclass/address.hpp"
 #include "portclass/client_side.hpp"
+#include "portclass/ip_packet.hpp"
 #include "portclass/port.hpp"
 #include "portclass/tcp_signature.hpp"
 
@@ -49,5 +51,12 @@ struct WireFacts {
 };
 
 WireFacts find_wire_facts(std::span<const std::uint8_t> frame, const WireQuery& query);
+
+// The TCP/UDP header quoted in the frame's ICMP or ICMPv6 error
+// (parse_icmp_quoted() in portclass/ip_packet.hpp), found by the same offsets
+// and scan. Why from the bytes: Wireshark 4.0 leaves the quoted header's ports
+// in packet_info, 4.2 and later restore the ICMP packet's own (none), so
+// packet_info cannot say it on every version.
+std::optional<QuotedHeader> find_quoted_header(std::span<const std::uint8_t> frame);
 
 }  // namespace portclass::ws

@@ -67,19 +67,21 @@ proto_item* add_address(proto_tree* tree, int hf_v4, int hf_v6, tvbuff_t* tvb, c
   return generated(proto_tree_add_ipv6(tree, hf_v6, tvb, 0, 0, &v6));
 }
 
-int dissect_quoted(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+int dissect_quoted(tvbuff_t* tvb, proto_tree* tree) {
   const WantedFields w = wanted_fields(tree);
   if (!w.protocol()) return 0;
+  const auto quoted = extract_quoted(tvb);
+  if (!quoted) return 0;
+  const Port sport = quoted->src_port, dport = quoted->dst_port;
   const FieldIds& f = fields();
   proto_item* top = generated(proto_tree_add_item(tree, state().proto, tvb, 0, 0, ENC_NA));
-  if (w.label())
-    proto_item_append_text(top, ": quoted header of an ICMP error, ports %u -> %u", pinfo->srcport, pinfo->destport);
+  if (w.label()) proto_item_append_text(top, ": quoted header of an ICMP error, ports %u -> %u", sport, dport);
   proto_tree* t = proto_item_add_subtree(top, subtrees().top);
   if (w.has(f.quoted)) add_bool(t, f.quoted, tvb, true);
-  if (w.has(f.quoted_srcport)) add_uint(t, f.quoted_srcport, tvb, pinfo->srcport);
-  if (w.has(f.quoted_dstport)) add_uint(t, f.quoted_dstport, tvb, pinfo->destport);
-  if (w.has(f.quoted_src_cat)) add_string(t, f.quoted_src_cat, tvb, category_name(static_cast<Port>(pinfo->srcport)));
-  if (w.has(f.quoted_dst_cat)) add_string(t, f.quoted_dst_cat, tvb, category_name(static_cast<Port>(pinfo->destport)));
+  if (w.has(f.quoted_srcport)) add_uint(t, f.quoted_srcport, tvb, sport);
+  if (w.has(f.quoted_dstport)) add_uint(t, f.quoted_dstport, tvb, dport);
+  if (w.has(f.quoted_src_cat)) add_string(t, f.quoted_src_cat, tvb, category_name(sport));
+  if (w.has(f.quoted_dst_cat)) add_string(t, f.quoted_dst_cat, tvb, category_name(dport));
   return static_cast<int>(tvb_captured_length(tvb));
 }
 
@@ -170,7 +172,7 @@ void queue_tap(packet_info* pinfo, const PacketIn& in, const PacketOut& out) {
 int dissect(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
   switch (classify(pinfo)) {
     case PacketKind::none: return 0;
-    case PacketKind::quoted: return dissect_quoted(tvb, pinfo, tree);
+    case PacketKind::quoted: return dissect_quoted(tvb, tree);
     case PacketKind::own: break;
   }
   const PluginState& s = state();

@@ -33,17 +33,25 @@ bool to_ip(const address& a, IpAddress& out) {
 }
 
 PacketKind classify(const packet_info* pinfo) {
-  if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP) return PacketKind::none;
-  // ICMP errors quote the offending packet's IP and transport header, and the
-  // quoted ports are what pinfo holds afterwards.
+  // ICMP errors quote the offending packet's IP and transport header. What
+  // packet_info holds afterwards differs by version (find_quoted_header() says
+  // how), so any packet with ICMP in it is a candidate, read from its bytes.
   const PluginState& s = state();
   for (wmem_list_frame_t* f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
     const int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
     if (id == s.proto_icmp || id == s.proto_icmpv6) return PacketKind::quoted;
   }
+  if (pinfo->ptype != PT_TCP && pinfo->ptype != PT_UDP) return PacketKind::none;
   if ((pinfo->net_src.type != AT_IPv4 && pinfo->net_src.type != AT_IPv6) || pinfo->net_src.type != pinfo->net_dst.type)
     return PacketKind::none;
   return PacketKind::own;
+}
+
+std::optional<QuotedHeader> extract_quoted(tvbuff_t* tvb) {
+  const guint length = tvb_captured_length(tvb);
+  const auto* bytes = length ? tvb_get_ptr(tvb, 0, static_cast<gint>(length)) : nullptr;
+  if (!bytes) return std::nullopt;
+  return find_quoted_header(std::span<const std::uint8_t>(bytes, length));
 }
 
 PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire) {

@@ -13,7 +13,7 @@ namespace portclass::ws::plugin {
 
 enum class PacketKind {
   none,    // no TCP/UDP ports, or not over IPv4/IPv6: no portclass tree
-  quoted,  // the ports belong to a header quoted in an ICMP/ICMPv6 error
+  quoted,  // ICMP/ICMPv6 in the frame: its error may quote a TCP/UDP header
   own,     // the packet's own TCP/UDP header
 };
 
@@ -21,6 +21,9 @@ PacketKind classify(const packet_info* pinfo);
 
 // Converts an AT_IPv4/AT_IPv6 address; false for any other kind.
 bool to_ip(const address& a, IpAddress& out);
+
+// The header quoted in a `quoted` packet's ICMP error, if it quotes TCP/UDP.
+std::optional<QuotedHeader> extract_quoted(tvbuff_t* tvb);
 
 // The analysis input for an `own` packet. `wire` receives the header facts
 // and must outlive the returned PacketIn (it holds the SYN signature).

@@ -398,3 +398,57 @@ TEST_CASE("the parser never reads outside its span", "[ip]") {
     }
   }
 }
+
+TEST_CASE("the header quoted in an ICMP error: ports of TCP and UDP, nothing from other messages", "[ip][icmp]") {
+  // Destination unreachable quoting a UDP datagram, and time exceeded quoting
+  // only the first 8 bytes of a TCP SYN (RFC 792's minimum).
+  const Bytes quoted_udp = ipv4({.protocol = 17}, Bytes{0x9c, 0x40, 0, 53, 0, 8, 0, 0});
+  const Bytes full_syn = ipv4({}, tcp({.sport = 51000, .dport = 443}));
+  const Bytes quoted_tcp(full_syn.begin(), full_syn.begin() + 28);
+  auto icmp_error = [](std::uint8_t type, const Bytes& quoted) {
+    Bytes message{type, 0, 0, 0, 0, 0, 0, 0};
+    message.insert(message.end(), quoted.begin(), quoted.end());
+    return ipv4({.protocol = 1}, message);
+  };
+  IpHeader outer;
+  QuotedHeader q;
+
+  REQUIRE(parse_ip(icmp_error(3, quoted_udp), outer) == ParseStatus::ok);
+  REQUIRE(parse_icmp_quoted(outer, q) == ParseStatus::ok);
+  CHECK(q.transport == Transport::udp);
+  CHECK(q.src_port == 40000);
+  CHECK(q.dst_port == 53);
+
+  // The quoted IP header says 40 bytes; 28 were quoted: the ports are still there.
+  REQUIRE(parse_ip(icmp_error(11, quoted_tcp), outer) == ParseStatus::ok);
+  REQUIRE(parse_icmp_quoted(outer, q) == ParseStatus::ok);
+  CHECK(q.transport == Transport::tcp);
+  CHECK(q.src_port == 51000);
+  CHECK(q.dst_port == 443);
+
+  // An echo request carrying bytes that look like a header quotes nothing.
+  REQUIRE(parse_ip(icmp_error(8, quoted_udp), outer) == ParseStatus::ok);
+  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
+  // Neither TCP nor UDP inside; not ICMP at all; cut before the ports.
+  REQUIRE(parse_ip(icmp_error(3, ipv4({.protocol = 47}, Bytes(8, 0))), outer) == ParseStatus::ok);
+  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
+  REQUIRE(parse_ip(quoted_udp, outer) == ParseStatus::ok);
+  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
+  REQUIRE(parse_ip(icmp_error(3, Bytes(quoted_udp.begin(), quoted_udp.begin() + 22)), outer) == ParseStatus::ok);
+  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::truncated);
+  REQUIRE(parse_ip(ipv4({.protocol = 1}, Bytes{3, 0, 0}), outer) == ParseStatus::ok);
+  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::truncated);
+
+  // ICMPv6 destination unreachable (type 1) quoting IPv6 UDP; type 128 (echo) does not quote.
+  Bytes v6_message{1, 4, 0, 0, 0, 0, 0, 0};
+  const Bytes inner = ipv6(64, 0, 17, Bytes{0xc3, 0x50, 0x01, 0xbb, 0, 8, 0, 0});
+  v6_message.insert(v6_message.end(), inner.begin(), inner.end());
+  REQUIRE(parse_ip(ipv6(64, 0, 58, v6_message), outer) == ParseStatus::ok);
+  REQUIRE(parse_icmp_quoted(outer, q) == ParseStatus::ok);
+  CHECK(q.transport == Transport::udp);
+  CHECK(q.src_port == 50000);
+  CHECK(q.dst_port == 443);
+  v6_message[0] = 128;
+  REQUIRE(parse_ip(ipv6(64, 0, 58, v6_message), outer) == ParseStatus::ok);
+  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
+}

@@ -215,3 +215,25 @@ TEST_CASE("the signature is the one the command line's decoder gives", "[frame]"
   CHECK(layout({30, 4, 0, 0, 1, 0, 0, 0}) == "?30,nop,eol+2:seq-");
   CHECK(layout({2, 40, 5, 0xb4}) == "mss:seq-,bad");
 }
+
+TEST_CASE("the header quoted in an ICMP error is found in the frame; other frames quote nothing", "[frame]") {
+  Bytes message{3, 3, 0, 0, 0, 0, 0, 0};  // port unreachable
+  append(message, ipv4("10.9.0.2", "10.9.0.1", 17, 64, udp(40000, 53)));
+  const Bytes frame = ethernet(0x0800, ipv4("10.9.0.1", "10.9.0.2", 1, 64, message), true);
+  const auto quoted = find_quoted_header(std::span(frame));
+  REQUIRE(quoted);
+  CHECK(quoted->transport == Transport::udp);
+  CHECK(quoted->src_port == 40000);
+  CHECK(quoted->dst_port == 53);
+
+  const Bytes syn = ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(40000, 80, 0x02)));
+  CHECK_FALSE(find_quoted_header(std::span(syn)));
+  // Cut anywhere: found exactly while the quoted ports are captured, never read past the end.
+  for (std::size_t n = 0; n < frame.size(); ++n) {
+    INFO("cut to " << n << " of " << frame.size() << " bytes");
+    const Bytes cut(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(n));
+    const auto found = find_quoted_header(std::span(cut));
+    CHECK(found.has_value() == (n >= frame.size() - 4));
+    if (found) CHECK(found->dst_port == 53);
+  }
+}

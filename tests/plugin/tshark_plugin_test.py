@@ -113,7 +113,10 @@ class Tshark:
         for n in names:
             args += ["-e", n]
         out = self.run(*args, *extra).stdout
-        return [dict(zip(names, line.split("\t"))) for line in out.splitlines()]
+        # Booleans as values: tshark 4.2 and later print True/False where 4.0 prints 1/0.
+        spell = {"True": "1", "False": "0"}
+        return [dict(zip(names, (",".join(spell.get(v, v) for v in cell.split(",")) for cell in line.split("\t"))))
+                for line in out.splitlines()]
 
 
 # ---------------------------------------------------------------------------

@@ -94,7 +94,7 @@ for suite in "${suites[@]}"; do
   bash scripts/chroot.sh run "$chroot_dir" "${binds[@]}" -- bash -euc '
     cd /src
     umask 022
-    printf "%s\n" "tshark $(tshark --version | head -1 | grep -o "[0-9][0-9.]*" | head -1), $(c++ --version | head -1)"
+    printf "%s\n" "tshark $(tshark --version 2>/dev/null | head -1 | grep -oE "[0-9]+[.][0-9]+[.][0-9]+" | head -1), $(c++ --version | head -1)"
     cmake -S /src -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTCLASS_WERROR=ON \
       -DPORTCLASS_BUILD_TESTS=OFF -DPORTCLASS_BUILD_BENCH=OFF >/build/configure.log
     cmake --build /build -j"$(nproc)" >/build/build.log 2>&1 || { tail -40 /build/build.log; exit 1; }

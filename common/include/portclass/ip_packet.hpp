@@ -95,6 +95,22 @@ ParseStatus parse_ip(std::span<const std::uint8_t> bytes, IpHeader& out) noexcep
 // ip.payload must come from parse_ip.
 ParseStatus parse_transport(const IpHeader& ip, TransportHeader& out) noexcept;
 
+// The offending packet quoted inside an ICMP or ICMPv6 error (RFC 792: its IP
+// header and at least the first 8 bytes of its transport header; RFC 4443:
+// as much as fits). `icmp` is an IP packet whose protocol is ICMP (IPv4) or
+// ICMPv6 (IPv6), from parse_ip. ok: the quoted header is TCP or UDP and its
+// ports were read (only the ports: the rest of a quoted TCP header is often
+// cut off); not_tcp_udp: not an error message (echo, neighbour discovery,
+// ...), or the quoted packet is neither TCP nor UDP, or a later fragment;
+// truncated / malformed: as for parse_ip.
+struct QuotedHeader {
+  IpHeader ip;  // the quoted IP header (its payload is what was quoted)
+  Transport transport = Transport::tcp;
+  Port src_port = 0;
+  Port dst_port = 0;
+};
+ParseStatus parse_icmp_quoted(const IpHeader& icmp, QuotedHeader& out) noexcept;
+
 // The p0f-style signature of a SYN or SYN+ACK (tcp.is_syn() or is_syn_ack()).
 TcpSignature make_tcp_signature(const IpHeader& ip, const TcpHeader& tcp);
 // Which packets have a signature, for every reader alike: a SYN or SYN+ACK
