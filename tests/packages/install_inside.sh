@@ -42,7 +42,7 @@ snapshot >/tmp/before.list
 step "apt-get install ./portclass_*.deb ./wireshark-plugin-portclass_*.deb"
 cd "$debdir" || exit 1
 if apt_q install -y --no-install-recommends ./portclass_*.deb ./wireshark-plugin-portclass_*.deb >/tmp/apt.log 2>&1; then
-  pass "installed: $(dpkg-query -W -f='${Package} ${Version}, ' portclass wireshark-plugin-portclass)"
+  pass "installed: $(dpkg-query -W -f='${Package} ${Version}\n' portclass wireshark-plugin-portclass | paste -sd, - | sed 's/,/, /g')"
 else
   tail -n 30 /tmp/apt.log
   bad "apt-get install failed"
