@@ -49,8 +49,9 @@ std::vector<PacketIn> traffic(std::size_t connections) {
     for (int k = 0; k < 6; ++k) {
       const bool from_client = k % 2 == 0;
       PacketIn p;
-      p.facts = PacketFacts{from_client ? client : server, from_client ? server : client, Transport::tcp,
-                            from_client ? cport : sport, from_client ? sport : cport, 64,
+      p.facts = PacketFacts{{from_client ? client : server, from_client ? server : client, Transport::tcp,
+                             from_client ? cport : sport, from_client ? sport : cport},
+                            64,
                             TcpFlags{k < 2, k > 0, false, false}, {}, Timestamp(frame) * 100};
       p.frame = ++frame;
       p.have_tcp_flags = true;

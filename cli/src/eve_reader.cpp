@@ -174,8 +174,8 @@ Outcome use_event(const json& e, HostDirectory& directory, bool netflow) {
   if (!when) when = parse_time(field("timestamp"));
   if (!when) return Outcome::malformed;
 
-  PacketFacts forward{*src, *dst, transport, *sport, *dport, 0, {}, nullptr, *when};
-  PacketFacts back{*dst, *src, transport, *dport, *sport, 0, {}, nullptr, *when};
+  PacketFacts forward{{*src, *dst, transport, *sport, *dport}, 0, {}, nullptr, *when};
+  PacketFacts back{{*dst, *src, transport, *dport, *sport}, 0, {}, nullptr, *when};
   const json& tcp = field("tcp");
   if (netflow) {
     forward.tcp.ack = true;  // mid-connection: judged by the ports

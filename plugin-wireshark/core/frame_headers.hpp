@@ -27,19 +27,15 @@
 
 #include "portclass/address.hpp"
 #include "portclass/client_side.hpp"
+#include "portclass/flow_tuple.hpp"
 #include "portclass/ip_packet.hpp"
 #include "portclass/port.hpp"
 #include "portclass/tcp_signature.hpp"
 
 namespace portclass::ws {
 
-struct WireQuery {
-  IpAddress src;
-  IpAddress dst;
-  Transport transport = Transport::tcp;
-  Port src_port = 0;
-  Port dst_port = 0;
-};
+// The packet whose headers are looked for.
+using WireQuery = FlowTuple;
 
 struct WireFacts {
   bool found_ip = false;

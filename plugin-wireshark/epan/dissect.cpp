@@ -163,9 +163,8 @@ void queue_tap(packet_info* pinfo, const PacketIn& in, const PacketOut& out) {
   const int tap = state().tap;
   if (!have_tap_listener(tap)) return;
   void* memory = wmem_alloc(pinfo->pool, sizeof(TapRecord));
-  const PacketFacts& f = in.facts;
-  auto* record = new (memory) TapRecord{f.src, f.dst, f.transport, f.src_port, f.dst_port,
-                                        out.decision.client == Endpoint::source, !in.first_pass};
+  const FlowTuple& flow = in.facts;
+  auto* record = new (memory) TapRecord{flow, out.decision.client == Endpoint::source, !in.first_pass};
   tap_queue_packet(tap, pinfo, record);
 }
 

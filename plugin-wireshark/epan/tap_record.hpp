@@ -6,17 +6,11 @@
 
 #include <type_traits>
 
-#include "portclass/address.hpp"
-#include "portclass/port.hpp"
+#include "portclass/flow_tuple.hpp"
 
 namespace portclass::ws::plugin {
 
-struct TapRecord {
-  IpAddress src;
-  IpAddress dst;
-  Transport transport = Transport::tcp;
-  Port src_port = 0;
-  Port dst_port = 0;
+struct TapRecord : FlowTuple {
   bool client_is_src = true;
   bool final = false;  // a later pass: judgements are whole-capture
 };

@@ -31,7 +31,7 @@ class Capture {
  public:
   void tcp(const char* src, const char* dst, Port sport, Port dport, bool syn, bool ack, std::uint8_t ttl = 64) {
     Packet p;
-    p.in.facts = PacketFacts{ip(src), ip(dst), Transport::tcp, sport, dport, ttl, TcpFlags{syn, ack, false, false}, {},
+    p.in.facts = PacketFacts{{ip(src), ip(dst), Transport::tcp, sport, dport}, ttl, TcpFlags{syn, ack, false, false}, {},
                              Timestamp(packets_.size()) * 1000};
     if (syn && !ack) p.signature = parse_signature_key("4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0", false).value();
     p.in.have_tcp_flags = true;
@@ -39,7 +39,7 @@ class Capture {
   }
   void udp(const char* src, const char* dst, Port sport, Port dport, std::uint8_t ttl = 64) {
     Packet p;
-    p.in.facts = PacketFacts{ip(src), ip(dst), Transport::udp, sport, dport, ttl, {}, {}, Timestamp(packets_.size()) * 1000};
+    p.in.facts = PacketFacts{{ip(src), ip(dst), Transport::udp, sport, dport}, ttl, {}, {}, Timestamp(packets_.size()) * 1000};
     add(std::move(p));
   }
   // A whole connection: handshake (unless the capture missed it), data, close.

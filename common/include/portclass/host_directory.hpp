@@ -20,6 +20,7 @@
 
 #include "portclass/address.hpp"
 #include "portclass/client_side.hpp"
+#include "portclass/flow_tuple.hpp"
 #include "portclass/host_profile.hpp"
 #include "portclass/knowledge.hpp"
 #include "portclass/recency_order.hpp"
@@ -27,12 +28,7 @@
 
 namespace portclass {
 
-struct PacketFacts {
-  IpAddress src;
-  IpAddress dst;
-  Transport transport = Transport::tcp;
-  Port src_port = 0;
-  Port dst_port = 0;
+struct PacketFacts : FlowTuple {
   std::uint8_t ttl = 0;  // IPv4 TTL or IPv6 hop limit
   TcpFlags tcp;          // ignored for UDP
   // The signature of a SYN or SYN+ACK (portclass/tcp_signature.hpp), else
