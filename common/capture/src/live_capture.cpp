@@ -62,12 +62,18 @@ std::variant<LiveCapture, CaptureFailure> LiveCapture::open(const LiveOptions& o
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   std::unique_ptr<pcap, PcapCloser> handle(pcap_create(name.c_str(), errbuf));
   if (!handle) return failure(Kind::system, name, errbuf);
-  pcap_set_snaplen(handle.get(), options.snap_length > 0 ? options.snap_length : kSnapLength);
-  pcap_set_promisc(handle.get(), options.promiscuous ? 1 : 0);
-  // The kernel hands over a block at least every 100 ms, so a quiet link
-  // still shows its packets promptly and a stop is never held up.
-  pcap_set_timeout(handle.get(), 100);
-  if (options.buffer_bytes > 0) pcap_set_buffer_size(handle.get(), options.buffer_bytes);
+  // Each setting can only fail on an activated handle (PCAP_ERROR_ACTIVATED);
+  // libpcap 1.10.5 and later insist that the answer is read.
+  const int settings[] = {
+      pcap_set_snaplen(handle.get(), options.snap_length > 0 ? options.snap_length : kSnapLength),
+      pcap_set_promisc(handle.get(), options.promiscuous ? 1 : 0),
+      // The kernel hands over a block at least every 100 ms, so a quiet link
+      // still shows its packets promptly and a stop is never held up.
+      pcap_set_timeout(handle.get(), 100),
+      options.buffer_bytes > 0 ? pcap_set_buffer_size(handle.get(), options.buffer_bytes) : 0,
+  };
+  for (const int set : settings)
+    if (set != 0) return failure(Kind::system, name, pcap_statustostr(set));
   const int status = pcap_activate(handle.get());
   if (status < 0) return activation_failure(handle.get(), status, name);
   // status > 0 is a warning (e.g. promiscuous mode unsupported): capture anyway.
