@@ -15,7 +15,13 @@ versions"):
     prints 1/0 (a value, not a spelling, is compared);
   - -z expert: only portclass's own rows are compared, with their severity;
     other dissectors' expert infos, and so the per-severity totals, change
-    with the version's dissectors.
+    with the version's dissectors;
+  - the protocol field itself (-e portclass): 4.0 prints its item's label
+    ("Port classification (portclass): client port ..."), 4.2 and later its
+    name ("portclass"); the label is compared in -V;
+  - -V's display of a label too long for a line: 4.0 marks it "[truncated]",
+    4.2 and later "[…]", cut at other lengths; the whole value is compared in
+    -T fields.
 
 Everything else, every portclass field of every packet, the -Y matches, the
 custom columns, -z portclass,hosts and -z portclass,tree and the portclass
@@ -28,6 +34,8 @@ import sys
 from pathlib import Path
 
 SEVERITY = re.compile(r"^(Errors|Warns|Notes|Chats|Comments) \(\d+\)$")
+PROTOCOL_LABEL = re.compile(r"(?<=\|)Port classification \(portclass\)[^|\n]*(?=\||$)", re.M)
+CUT_LABEL = re.compile(r"^(\s*\[?[^\[\n]*?) \[(?:truncated|\u2026)\]: .*$", re.M)
 BOOLEAN = re.compile(r"(?<![^\t|,])(True|False)(?![^\t|,\n])")
 
 
@@ -58,6 +66,8 @@ def portclass_expert(text):
 
 def normalise(kind, text):
     text = booleans(text)
+    text = PROTOCOL_LABEL.sub("portclass", text)
+    text = CUT_LABEL.sub(r"\1 [truncated]", text)
     if kind == "stats":
         text = portclass_expert(text)
     return text

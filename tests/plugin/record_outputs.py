@@ -41,7 +41,10 @@ FILTERS = [
     "portclass.host.finding",
     'portclass.host.os == "linux"',
     "portclass.client.port >= 49152",
-    "_ws.expert.group",
+    # portclass's own expert infos (_ws.expert would match other dissectors'
+    # too, and those change with the Wireshark version).
+    "portclass.server_in_ephemeral || portclass.dns_fixed_port || portclass.sequential_ports"
+    " || portclass.outside_range || portclass.several_stacks",
 ]
 COLUMNS = ('gui.column.format:"No.","%m","Client","%Cus:portclass.client.ip || portclass.client.ipv6:0:R",'
            '"Client port","%Cus:portclass.client.port:0:R",'
