@@ -76,9 +76,12 @@ record "$reference/plugins" "$out/4.0"
 echo "recorded in $((SECONDS - t0)) s"
 
 failed=()
+chroot_dir=""
+# The chroot goes whatever happens (a stale one from a killed run is never reused).
+trap '[ -z "$chroot_dir" ] || bash scripts/chroot.sh remove "$chroot_dir"' EXIT
 for suite in "${suites[@]}"; do
   t=$SECONDS
-  chroot_dir=/var/tmp/portclass-ws-$suite
+  chroot_dir=$(mktemp -u "/var/tmp/portclass-ws-$suite.XXXXXX")
   build=build/ws-$suite
   step "$suite: chroot"
   rc=0
@@ -125,6 +128,7 @@ for suite in "${suites[@]}"; do
     done
   fi
   bash scripts/chroot.sh remove "$chroot_dir"
+  chroot_dir=""
   echo "$suite: $((SECONDS - t)) s"
 done
 
