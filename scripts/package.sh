@@ -2,26 +2,29 @@
 # Debian packages of portclass, made with CPack's DEB generator (dependencies
 # from dpkg-shlibdeps; cmake/Packaging.cmake, docs/packaging.md):
 #
-#   bash scripts/package.sh [--suite SUITE] [--build-dir DIR] [--chroot DIR] [--lintian]
+#   bash scripts/package.sh [--suite SUITE] [--build-dir DIR] [--chroot DIR] [--lintian] [--out DIR]
 #
 #   --suite SUITE    bookworm (default: this machine's suite), trixie or sid. The
 #                    machine's own suite builds here; another one builds inside a
 #                    fresh chroot of that suite (scripts/chroot.sh, flavor build),
 #                    since the packages depend on that suite's libraries.
-#   --build-dir DIR  the CMake build folder, inside the repository
-#                    (default build/pkg-SUITE, configured RelWithDebInfo with
-#                    tests and benchmarks off and Debian's hardening flags from
-#                    dpkg-buildflags). An existing one (e.g. build/test) is
-#                    reused as it is configured, only the plugin and the nft
-#                    helper are switched on if they were off: the packages'
-#                    files are installed as CPack components, whatever its
-#                    install prefix or PORTCLASS_PLUGIN_INSTALL_SYSTEM.
-#   --chroot DIR     another suite: build in this already unpacked build chroot
+#   --build-dir DIR  the CMake build folder (default build/pkg-SUITE, configured
+#                    RelWithDebInfo with tests and benchmarks off and Debian's
+#                    hardening flags from dpkg-buildflags). An existing one is
+#                    reused as it is configured (e.g. build/test, or another
+#                    stage's chroot build): nothing is compiled again, only the
+#                    plugin and the nft helper are switched on if they were off;
+#                    the packages' files are CPack components, whatever its
+#                    install prefix or PORTCLASS_PLUGIN_INSTALL_SYSTEM says.
+#                    For another suite DIR is mounted at /build in the chroot and
+#                    the repository at /src (read-only), the layout of
+#                    tests/plugin/wireshark_versions.sh, whose build/ws-SUITE
+#                    folders can be reused so.
+#   --chroot DIR     another suite: use this unpacked build chroot
 #                    (scripts/chroot.sh unpack SUITE build DIR) instead of a new
-#                    one, and leave it there. The repository is mounted at /src
-#                    inside, so a build folder configured there by another stage
-#                    (/src/build/...) is reused as well.
+#                    one, and leave it there.
 #   --lintian        run the suite's own lintian on the packages; any error fails.
+#   --out DIR        where the .deb files go (default build/packages/SUITE).
 #
 # Output: build/packages/SUITE/*.deb (and lintian.txt with --lintian).
 # Exit: 0 done; 1 failed; 2 bad usage; 77 skipped (the chroot cannot be made
@@ -45,14 +48,15 @@ host_suite() {  # this system's suite: its codename; sid has no VERSION_ID
   if [ -z "$ver" ]; then echo sid; else echo "$code"; fi
 }
 
-suite="" build_dir="" chroot_dir="" lintian=0
+suite="" build_dir="" chroot_dir="" lintian=0 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --suite) [ $# -ge 2 ] || die "--suite needs bookworm, trixie or sid"; suite=$2; shift ;;
     --build-dir) [ $# -ge 2 ] || die "--build-dir needs a folder"; build_dir=$2; shift ;;
     --chroot) [ $# -ge 2 ] || die "--chroot needs an unpacked build chroot"; chroot_dir=$2; shift ;;
     --lintian) lintian=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --out) [ $# -ge 2 ] || die "--out needs a folder"; out=$2; shift ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
   shift
@@ -64,12 +68,7 @@ case "$suite" in
   *) die "--suite '$suite': expected bookworm, trixie or sid" ;;
 esac
 build_dir=${build_dir:-build/pkg-$suite}
-case "$build_dir" in
-  /*) if [ "$suite" != "$here_suite" ]; then
-        die "--build-dir '$build_dir': for another suite it must be a folder inside the repository (mounted at /src in the chroot)"
-      fi ;;
-esac
-out="build/packages/$suite"
+out=${out:-build/packages/$suite}
 jobs=${PORTCLASS_JOBS:-2}
 
 if [ "$suite" != "$here_suite" ]; then
@@ -90,12 +89,14 @@ if [ "$suite" != "$here_suite" ]; then
     fi
     trap 'bash "$repo/scripts/chroot.sh" remove "$chroot_dir" || true' EXIT
   fi
-  args=(--suite "$suite" --build-dir "$build_dir")
+  args=(--suite "$suite" --build-dir /build --out /out)
   [ $lintian -eq 0 ] || args+=(--lintian)
-  echo "package.sh: building the $suite packages in $chroot_dir$([ $fresh -eq 1 ] && echo ' (fresh)')"
+  mkdir -p "$build_dir" "$out"
+  echo "package.sh: building the $suite packages in $chroot_dir$([ $fresh -eq 1 ] && echo ' (fresh)'), $build_dir as /build"
   status=0
-  bash scripts/chroot.sh run "$chroot_dir" --bind "$repo:/src" -- \
-    env PORTCLASS_JOBS="$jobs" bash /src/scripts/package.sh "${args[@]}" || status=$?
+  bash scripts/chroot.sh run "$chroot_dir" --bind "$repo:/src:ro" --bind "$(realpath "$build_dir"):/build" \
+    --bind "$(realpath "$out"):/out" -- env PORTCLASS_JOBS="$jobs" bash /src/scripts/package.sh "${args[@]}" || status=$?
+  [ $status -ne 0 ] || echo "package.sh: $out holds the $suite packages (/out above)"
   exit $status
 fi
 
@@ -122,7 +123,10 @@ fi
 mkdir -p "$build_dir"
 cmake -S . -B "$build_dir" "${cfg[@]}" >"$build_dir/configure.log" 2>&1 \
   || { cat "$build_dir/configure.log" >&2; fail "cmake configure failed"; }
-nice -n 5 cmake --build "$build_dir" -j"$jobs"
+start=$SECONDS
+nice -n 5 cmake --build "$build_dir" -j"$jobs" >"$build_dir/build.log" 2>&1 \
+  || { tail -n 40 "$build_dir/build.log" >&2; fail "the build failed (log: $build_dir/build.log)"; }
+echo "package.sh: built in $((SECONDS - start)) s ($build_dir/build.log)"
 rm -rf "$build_dir/cpack"
 (cd "$build_dir" && cpack -G DEB -B "$PWD/cpack" >cpack.log 2>&1) \
   || { tail -n 40 "$build_dir/cpack.log" >&2; fail "cpack failed (log: $build_dir/cpack.log)"; }
@@ -135,10 +139,11 @@ done
 if [ $lintian -eq 1 ]; then
   command -v lintian >/dev/null || fail "lintian is missing"
   status=0
-  lintian --fail-on error --no-tag-display-limit "$out"/*.deb >"$out/lintian.txt" 2>&1 || status=$?
+  lintian --fail-on error --display-info --tag-display-limit 0 "$out"/*.deb >"$out/lintian.txt" 2>&1 || status=$?
   errors=$(grep -c '^E: ' "$out/lintian.txt" || true)
   warnings=$(grep -c '^W: ' "$out/lintian.txt" || true)
-  echo "package.sh: lintian ($(lintian --version)): $errors errors, $warnings warnings ($out/lintian.txt)"
+  echo "package.sh: lintian ($(lintian --version)): $errors errors, $warnings warnings," \
+    "$(grep -c '^I: ' "$out/lintian.txt" || true) infos ($out/lintian.txt)"
   if [ "$status" -ne 0 ] || [ "$errors" -ne 0 ]; then
     cat "$out/lintian.txt" >&2
     fail "lintian reports errors"
