@@ -21,7 +21,10 @@ versions"):
     name ("portclass"); the label is compared in -V;
   - -V's display of a label too long for a line: 4.0 marks it "[truncated]",
     4.2 and later "[…]", cut at other lengths; the whole value is compared in
-    -T fields.
+    -T fields;
+  - -V's frame line: 4.6 says "Frame 1: Packet, 70 bytes on wire ...";
+  - other dissectors' log lines on stderr (4.6's SSH dissector warns about
+    key exchanges it does not know): only portclass's own are compared.
 
 Everything else, every portclass field of every packet, the -Y matches, the
 custom columns, -z portclass,hosts and -z portclass,tree and the portclass
@@ -47,6 +50,8 @@ PLATFORM_DIFFERENCES = {
 SEVERITY = re.compile(r"^(Errors|Warns|Notes|Chats|Comments) \(\d+\)$")
 PROTOCOL_LABEL = re.compile(r"(?<=\|)Port classification \(portclass\)[^|\n]*(?=\||$)", re.M)
 CUT_LABEL = re.compile(r"^(\s*\[?[^\[\n]*?) \[(?:truncated|\u2026)\]: .*$", re.M)
+FRAME_LINE = re.compile(r"^Frame (\d+): Packet, ", re.M)
+OTHER_LOG = re.compile(r"^\s*\*\* \(tshark:\d+\) [0-9:.]+ \[(?!portclass)[^\]]*\] .*\n", re.M)
 BOOLEAN = re.compile(r"(?<![^\t|,])(True|False)(?![^\t|,\n])")
 
 
@@ -79,6 +84,9 @@ def normalise(kind, text):
     text = booleans(text)
     text = PROTOCOL_LABEL.sub("portclass", text)
     text = CUT_LABEL.sub(r"\1 [truncated]", text)
+    text = FRAME_LINE.sub(r"Frame \1: ", text)
+    # record_outputs.py's "[stderr]" section, emptied of other dissectors' logs.
+    text = OTHER_LOG.sub("", text).replace("\n[stderr]\n\n[exit ", "\n[exit ")
     if kind == "stats":
         text = portclass_expert(text)
     return text
