@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Regression tests for what the fuzzers found in the nft helper's input
-// (fuzz/regressions/nft_config/); see test_fuzz_regressions.cpp.
+// (fuzz/regressions/nft_config/); tests/core/test_fuzz_regressions.cpp has the library's.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
