@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs the Debian packages portclass needs, then builds
-# and runs the whole test suite in four stages (each one's time printed at the end):
+# and runs the whole test suite in five stages (each one's time printed at the end):
 #   1. normal: every part with warnings as errors (build/test);
 #   2. sanitize: the same suite with ASan + UBSan on everything, the plugin
 #      included (build/sanitize); every sanitizer report, from any process the
@@ -9,26 +9,29 @@
 #   3. fuzz: each libFuzzer target for a short bounded time (build/fuzz, clang);
 #   4. versions: the plugin built and tested in clean Debian 13 (Wireshark 4.4)
 #      and unstable (4.6) chroots, its outputs compared with 4.0's
-#      (tests/plugin/wireshark_versions.sh; chroots cached in /var/cache/portclass).
+#      (tests/plugin/wireshark_versions.sh; chroots cached in /var/cache/portclass);
+#   5. packages: the .deb files of each suite, made from the builds above,
+#      lintian, the systemd units, install and purge in clean chroots
+#      (tests/packages/run.sh).
 #
-#   bash scripts/test.sh                 # all four (this is what CI runs)
-#   bash scripts/test.sh --only normal   # one of: normal, sanitize, fuzz, versions
+#   bash scripts/test.sh                 # all five (this is what CI runs)
+#   bash scripts/test.sh --only normal   # one of: normal, sanitize, fuzz, versions, packages
 #   bash scripts/test.sh --sanitize      # same as --only sanitize
 # Tests that need root or network namespaces skip (and say why) when run
 # without them; CI runs as root, so there they run for real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-stages=(normal versions sanitize fuzz)
+stages=(normal versions packages sanitize fuzz)
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) stages=(sanitize) ;;
     --only)
-      [ $# -ge 2 ] || { echo "test.sh: --only needs one of: normal, sanitize, fuzz, versions" >&2; exit 2; }
-      case "$2" in normal|sanitize|fuzz|versions) stages=("$2") ;;
-        *) echo "test.sh: --only '$2': expected normal, sanitize, fuzz or versions" >&2; exit 2 ;; esac
+      [ $# -ge 2 ] || { echo "test.sh: --only needs one of: normal, sanitize, fuzz, versions, packages" >&2; exit 2; }
+      case "$2" in normal|sanitize|fuzz|versions|packages) stages=("$2") ;;
+        *) echo "test.sh: --only '$2': expected normal, sanitize, fuzz, versions or packages" >&2; exit 2 ;; esac
       shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "test.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -84,6 +87,16 @@ run_versions() {
   bash tests/plugin/wireshark_versions.sh --reference build/test || rc=$?
   [ $rc -eq 77 ] && return 0
   return $rc
+}
+
+run_packages() {
+  stage_banner "Debian packages: build/packages"
+  # Packaged from the builds of the stages before (nothing compiled again)
+  # where they exist; tests/packages/run.sh handles skips and CI=true itself.
+  local args=()
+  [ ! -f build/test/CMakeCache.txt ] || args+=(--build-dir bookworm=build/test)
+  for s in trixie sid; do [ ! -f "build/ws-$s/CMakeCache.txt" ] || args+=(--build-dir "$s=build/ws-$s"); done
+  bash tests/packages/run.sh "${args[@]}"
 }
 
 run_fuzz() {
