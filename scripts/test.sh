@@ -22,7 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-stages=(normal versions packages sanitize fuzz)
+# The quick stages first, so that a failure shows early; the sanitizer build last.
+stages=(normal fuzz versions packages sanitize)
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) stages=(sanitize) ;;

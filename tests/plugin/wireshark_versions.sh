@@ -98,7 +98,8 @@ for suite in "${suites[@]}"; do
     cd /src
     umask 022
     printf "%s\n" "tshark $(tshark --version 2>/dev/null | head -1 | grep -oE "[0-9]+[.][0-9]+[.][0-9]+" | head -1), $(c++ --version | head -1)"
-    cmake -S /src -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTCLASS_WERROR=ON \
+    # Release: no debug info to compile (the packages made from it are stripped anyway).
+    cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release -DPORTCLASS_WERROR=ON \
       -DPORTCLASS_BUILD_TESTS=OFF -DPORTCLASS_BUILD_BENCH=OFF >/build/configure.log
     cmake --build /build -j"$(nproc)" >/build/build.log 2>&1 || { tail -40 /build/build.log; exit 1; }
     echo "built in /build (log: build.log)"
