@@ -59,8 +59,9 @@ class Matcher {
   std::uint8_t version_;
 };
 
-// Where an IP header could start: the likely offsets, then every byte whose
-// version nibble fits, cheapest test first. `try_at` returns true to stop.
+// Where an IP header could start: the likely offsets, then every offset of
+// the frame (each try_at tests the version nibble first, the cheapest test).
+// `try_at` returns true to stop.
 template <typename TryAt>
 void for_each_candidate(std::span<const std::uint8_t> frame, std::size_t min_header, TryAt&& try_at) {
   for (std::size_t h : kLikelyOffsets)
