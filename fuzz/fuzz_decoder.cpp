@@ -43,11 +43,27 @@ using Bytes = std::vector<std::uint8_t>;
 
 // The first byte's table: the first nine entries keep their index (seeds and
 // regression inputs name link types by it), new types go after them.
-constexpr std::array<int, 21> kLinkTypes = {
-    DLT_EN10MB, DLT_LINUX_SLL,  DLT_LINUX_SLL2, DLT_RAW,    DLT_IPV4,       DLT_IPV6,           DLT_NULL,
-    DLT_LOOP,   DLT_USER0,      DLT_PPP,        DLT_PPP_SERIAL, DLT_PPP_ETHER, DLT_C_HDLC,      DLT_IEEE802_11,
-    DLT_IEEE802_11_RADIO, DLT_PRISM_HEADER, DLT_IEEE802_11_RADIO_AVS, DLT_PPI, DLT_NFLOG, DLT_ARCNET,
-    DLT_ARCNET_LINUX};
+constexpr std::array<int, 21> kLinkTypes = {DLT_EN10MB,
+                                            DLT_LINUX_SLL,
+                                            DLT_LINUX_SLL2,
+                                            DLT_RAW,
+                                            DLT_IPV4,
+                                            DLT_IPV6,
+                                            DLT_NULL,
+                                            DLT_LOOP,
+                                            DLT_USER0,
+                                            DLT_PPP,
+                                            DLT_PPP_SERIAL,
+                                            DLT_PPP_ETHER,
+                                            DLT_C_HDLC,
+                                            DLT_IEEE802_11,
+                                            DLT_IEEE802_11_RADIO,
+                                            DLT_PRISM_HEADER,
+                                            DLT_IEEE802_11_RADIO_AVS,
+                                            DLT_PPI,
+                                            DLT_NFLOG,
+                                            DLT_ARCNET,
+                                            DLT_ARCNET_LINUX};
 
 struct Decoded {
   DecodeStatus status;
@@ -235,7 +251,8 @@ void check_encapsulation_independence(const Bytes& ip, const Decoded& raw) {
       {"PPPoE", DLT_EN10MB, w.ethernet(w.pppoe_session(), 0x8864)},
       {"Cisco HDLC", DLT_C_HDLC, cat({0x0f, 0x00, hi, lo}, ip)},
       {"ARCNET (BSD)", DLT_ARCNET, cat({1, 2, static_cast<std::uint8_t>(w.v6 ? 0xc4 : 0xd4), 0, 0, 5}, ip)},
-      {"ARCNET (Linux)", DLT_ARCNET_LINUX, cat({1, 2, 0, 0, static_cast<std::uint8_t>(w.v6 ? 0xc4 : 0xd4), 0, 0, 5}, ip)},
+      {"ARCNET (Linux)", DLT_ARCNET_LINUX,
+       cat({1, 2, 0, 0, static_cast<std::uint8_t>(w.v6 ? 0xc4 : 0xd4), 0, 0, 5}, ip)},
       {"NFLOG", DLT_NFLOG, w.nflog()},
       {"802.11", DLT_IEEE802_11, w.dot11()},
       {"radiotap", DLT_IEEE802_11_RADIO, w.radiotap()},

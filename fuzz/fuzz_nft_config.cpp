@@ -119,7 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   Config c = *config;
   check_config(c);
-  if (c.mode == Mode::host && !c.host_range) c.host_range = RangeSpec{"", PortSet{{32768, 60999}}, "stand-in live range"};
+  if (c.mode == Mode::host && !c.host_range)
+    c.host_range = RangeSpec{"", PortSet{{32768, 60999}}, "stand-in live range"};
 
   auto ruleset = build_ruleset(c);
   if (!ruleset) {

@@ -33,9 +33,13 @@ const std::vector<HostProfile>& sample_hosts() {
   static const std::vector<HostProfile> hosts = [] {
     std::vector<HostProfile> out(3);
     for (Port p = 32768; p < 32768 + 40; p += 2) out[0].add_client_port(Transport::tcp, p, p, true);
-    for (int i = 0; i < 10; ++i) out[0].add_packet(Transport::tcp, 64), out[0].add_signature_key(false, "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0");
+    for (int i = 0; i < 10; ++i)
+      out[0].add_packet(Transport::tcp, 64),
+          out[0].add_signature_key(false, "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0");
     for (Port p = 1025; p < 1045; ++p) out[1].add_client_port(Transport::tcp, p, p, true);
-    for (int i = 0; i < 10; ++i) out[1].add_packet(Transport::tcp, 128), out[1].add_packet(Transport::tcp, 60), out[1].add_signature_key(false, "4:128:0:1460:64240,8:mss,nop,ws,nop,nop,sok:df,id+:0");
+    for (int i = 0; i < 10; ++i)
+      out[1].add_packet(Transport::tcp, 128), out[1].add_packet(Transport::tcp, 60),
+          out[1].add_signature_key(false, "4:128:0:1460:64240,8:mss,nop,ws,nop,nop,sok:df,id+:0");
     out[2].add_client_port(Transport::udp, 5353, 1, true);
     out[2].add_server_port(Transport::tcp, 40000);
     return out;

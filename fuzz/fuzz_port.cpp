@@ -54,9 +54,15 @@ struct Bits {
     for (std::size_t i = 0; i < kWords; ++i) r.w[i] = f(w[i], o.w[i]);
     return r;
   }
-  Bits operator&(const Bits& o) const { return zip(o, [](auto x, auto y) { return x & y; }); }
-  Bits operator|(const Bits& o) const { return zip(o, [](auto x, auto y) { return x | y; }); }
-  Bits operator~() const { return zip(*this, [](auto x, auto) { return ~x; }); }
+  Bits operator&(const Bits& o) const {
+    return zip(o, [](auto x, auto y) { return x & y; });
+  }
+  Bits operator|(const Bits& o) const {
+    return zip(o, [](auto x, auto y) { return x | y; });
+  }
+  Bits operator~() const {
+    return zip(*this, [](auto x, auto) { return ~x; });
+  }
   friend bool operator==(const Bits&, const Bits&) = default;
 };
 

@@ -51,7 +51,10 @@ std::optional<TcpSignature> fitting(const SignaturePattern& p, bool syn_ack) {
     case W::fixed: window = p.window_value; break;
     case W::modulo: window = p.window_value; break;
     // The multiple is only found as p0f finds it: skip what another divisor would claim.
-    case W::mss_multiple: if (mss < 100) return std::nullopt; window = p.window_value * mss; break;
+    case W::mss_multiple:
+      if (mss < 100) return std::nullopt;
+      window = p.window_value * mss;
+      break;
     case W::mtu_multiple: return std::nullopt;
   }
   if (window > 65535) return std::nullopt;
@@ -86,9 +89,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!loaded) {
       fuzz::check_error(loaded.error());
       FUZZ_CHECK(loaded.error().message.starts_with("fuzz.fp:"), "an error names the file and line");
-      FUZZ_CHECK(db.size() == builtin.size() && db.labels().size() == builtin.labels().size() &&
-                     db.origins().size() == 1,
-                 "a bad file leaves the database unchanged");
+      FUZZ_CHECK(
+          db.size() == builtin.size() && db.labels().size() == builtin.labels().size() && db.origins().size() == 1,
+          "a bad file leaves the database unchanged");
       const auto after = db.match(linux_syn());
       FUZZ_CHECK(after.has_value() == before.has_value() &&
                      (!after || (after->line == before->line && after->kind == before->kind)),

@@ -27,8 +27,8 @@ namespace portclass::fuzz {
   std::abort();
 }
 
-#define FUZZ_CHECK(condition, why)                                                            \
-  do {                                                                                        \
+#define FUZZ_CHECK(condition, why)                                                              \
+  do {                                                                                          \
     if (!(condition)) ::portclass::fuzz::invariant_failed(#condition, why, __FILE__, __LINE__); \
   } while (0)
 
@@ -36,8 +36,7 @@ namespace portclass::fuzz {
 // no control character (no line break, no terminal escape from the input).
 inline void check_error(const Error& error) {
   FUZZ_CHECK(!error.message.empty(), "an error says why");
-  for (unsigned char c : error.message)
-    FUZZ_CHECK(c >= 0x20 && c != 0x7f, "an error message is one printable line");
+  for (unsigned char c : error.message) FUZZ_CHECK(c >= 0x20 && c != 0x7f, "an error message is one printable line");
 }
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {

@@ -23,15 +23,17 @@ std::vector<std::uint8_t> syn_frame() {
   f[13] = 0x00;
   const std::array<std::uint8_t, 20> ip = {0x45, 0, 0, 60, 0, 1, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1};
   f.insert(f.end(), ip.begin(), ip.end());
-  const std::array<std::uint8_t, 40> tcp = {0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0xa0, 0x02, 0xfa, 0xf0, 0, 0, 0,
-                                            0, 2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
+  const std::array<std::uint8_t, 40> tcp = {0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0,    0, 0, 0xa0, 0x02,
+                                            0xfa, 0xf0, 0, 0,  0, 0, 2, 4, 5, 0xb4, 4, 2, 8,    10,
+                                            0,    0,    0, 1,  0, 0, 0, 0, 1, 3,    3, 7};
   f.insert(f.end(), tcp.begin(), tcp.end());
   return f;
 }
 
 void BM_FindWireFacts(benchmark::State& state) {
   const auto frame = syn_frame();
-  const WireQuery q{IpAddress::parse("10.0.0.2").value(), IpAddress::parse("10.0.0.1").value(), Transport::tcp, 40000, 80};
+  const WireQuery q{IpAddress::parse("10.0.0.2").value(), IpAddress::parse("10.0.0.1").value(), Transport::tcp, 40000,
+                    80};
   for (auto _ : state) benchmark::DoNotOptimize(find_wire_facts(std::span(frame), q));
 }
 BENCHMARK(BM_FindWireFacts);
@@ -52,7 +54,9 @@ std::vector<PacketIn> traffic(std::size_t connections) {
       p.facts = PacketFacts{{from_client ? client : server, from_client ? server : client, Transport::tcp,
                              from_client ? cport : sport, from_client ? sport : cport},
                             64,
-                            TcpFlags{k < 2, k > 0, false, false}, {}, Timestamp(frame) * 100};
+                            TcpFlags{k<2, k> 0, false, false},
+                            {},
+                            Timestamp(frame) * 100};
       p.frame = ++frame;
       p.have_tcp_flags = true;
       out.push_back(p);

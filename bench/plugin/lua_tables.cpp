@@ -27,7 +27,8 @@ int main() {
   for (const auto& [name, t] : {std::pair{"tcp", Transport::tcp}, std::pair{"udp", Transport::udp}}) {
     std::printf("likeness_%s = {", name);
     for (std::uint32_t port = 0; port < kPortCount; ++port)
-      std::printf("%s%.9g", port ? "," : "", static_cast<double>(static_cast<float>(c.knowledge->server_likeness(static_cast<Port>(port), t))));
+      std::printf("%s%.9g", port ? "," : "",
+                  static_cast<double>(static_cast<float>(c.knowledge->server_likeness(static_cast<Port>(port), t))));
     std::printf("},\n");
   }
   // Range lists: one index per port into a list of distinct joined strings.

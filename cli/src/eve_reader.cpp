@@ -67,8 +67,8 @@ std::optional<Timestamp> parse_time(const json& j) {
     i += 5;
   }
   if (i != s.size()) return std::nullopt;
-  const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                            h * 3600 + mi * 60 + se - offset;
+  const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+                            mi * 60 + se - offset;
   return secs * 1000000 + micros;
 }
 
@@ -96,8 +96,10 @@ std::uint8_t hex_flags(const json& tcp, const char* key) {
   if (s.empty() || s.size() > 2) return 0;
   unsigned v = 0;
   for (char c : s) {
-    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    const int digit = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
     if (digit < 0) return 0;
     v = v * 16 + static_cast<unsigned>(digit);
   }

@@ -11,12 +11,12 @@ namespace portclass::cli {
 
 CLI::App* add_explain_command(CLI::App& app, ExplainOptions& options) {
   CLI::App* cmd = app.add_subcommand("explain", "What a port is, which OS ranges hold it, and what uses it here");
-  cmd->add_option("port", options.port, "PORT, PORT/tcp or PORT/udp (both transports when none is given)")
-      ->required();
+  cmd->add_option("port", options.port, "PORT, PORT/tcp or PORT/udp (both transports when none is given)")->required();
   cmd->add_flag("--json", options.json, "Print JSON for scripts instead of text");
   cmd->add_flag("--no-sockets", options.no_sockets, "Do not look at this host's sockets");
-  cmd->add_option("--nmap-services", options.nmap_services,
-                  "nmap's port frequency table (default /usr/share/nmap/nmap-services; missing: said so, not an error)");
+  cmd->add_option(
+      "--nmap-services", options.nmap_services,
+      "nmap's port frequency table (default /usr/share/nmap/nmap-services; missing: said so, not an error)");
   cmd->add_option("--os-profiles", options.os_profiles,
                   "TOML file of OS profiles that add to or override the built-in ones");
   cmd->footer(

@@ -134,16 +134,25 @@ std::vector<HolderCommand> holder_commands(Port port, const std::vector<Transpor
   const auto add = [&](const char* os, const char* shell, std::string command, const char* shows) {
     out.push_back({os, shell, fill(command, port), shows});
   };
-  add("linux", "sh", "ss " + ss_flags + " 'sport = :PORT'", "listening sockets on the port with pid and program (root sees all)");
-  add("linux", "sh", std::string("lsof -nP -i ") + (tcp && udp ? "" : tcp ? "TCP" : "UDP") + ":PORT",
+  add("linux", "sh", "ss " + ss_flags + " 'sport = :PORT'",
+      "listening sockets on the port with pid and program (root sees all)");
+  add("linux", "sh",
+      std::string("lsof -nP -i ") +
+          (tcp && udp ? ""
+           : tcp      ? "TCP"
+                      : "UDP") +
+          ":PORT",
       "every socket with the port on either end, with its process");
-  if (tcp) add("macos", "sh", "lsof -nP -iTCP:PORT -sTCP:LISTEN", "the process listening on the TCP port (sudo to see all)");
+  if (tcp)
+    add("macos", "sh", "lsof -nP -iTCP:PORT -sTCP:LISTEN", "the process listening on the TCP port (sudo to see all)");
   if (udp) add("macos", "sh", "lsof -nP -iUDP:PORT", "processes with a UDP socket on the port");
   add("windows", "cmd", "netstat -ano | findstr :PORT", "sockets with the port, PID in the last column");
   if (tcp)
-    add("windows", "powershell", "Get-NetTCPConnection -LocalPort PORT", "TCP sockets on the local port, OwningProcess = PID");
+    add("windows", "powershell", "Get-NetTCPConnection -LocalPort PORT",
+        "TCP sockets on the local port, OwningProcess = PID");
   if (udp)
-    add("windows", "powershell", "Get-NetUDPEndpoint -LocalPort PORT", "UDP endpoints on the local port, OwningProcess = PID");
+    add("windows", "powershell", "Get-NetUDPEndpoint -LocalPort PORT",
+        "UDP endpoints on the local port, OwningProcess = PID");
   return out;
 }
 
@@ -207,16 +216,15 @@ std::vector<SocketUse> sockets_using(const ExplainReport& report, const std::vec
   std::vector<SocketUse> out;
   if (report.port == 0) return out;  // port 0 means "unbound", not a port in use
   for (const host::SocketEntry& s : table) {
-    if (std::find(report.transports.begin(), report.transports.end(), s.transport) == report.transports.end())
-      continue;
+    if (std::find(report.transports.begin(), report.transports.end(), s.transport) == report.transports.end()) continue;
     const bool local = s.local_port == report.port;
     const bool remote = !local && s.remote_port == report.port;
     if (!local && !remote) continue;
     out.push_back({s, local, {}});
   }
   const auto key = [](const SocketUse& u) {
-    return std::make_tuple(u.socket.transport, !u.local, !host::is_listening(u.socket), u.socket.local, u.socket.local_port,
-                           u.socket.remote, u.socket.remote_port);
+    return std::make_tuple(u.socket.transport, !u.local, !host::is_listening(u.socket), u.socket.local,
+                           u.socket.local_port, u.socket.remote, u.socket.remote_port);
   };
   std::sort(out.begin(), out.end(), [&](const SocketUse& a, const SocketUse& b) { return key(a) < key(b); });
   return out;
@@ -246,7 +254,8 @@ void render_text(const ExplainReport& r, std::ostream& out) {
 
   std::size_t id_width = 0, name_width = 0;
   for (const auto* list : {&r.inside, &r.outside})
-    for (const OsProfile* p : *list) id_width = std::max(id_width, p->id.size()), name_width = std::max(name_width, p->name.size());
+    for (const OsProfile* p : *list)
+      id_width = std::max(id_width, p->id.size()), name_width = std::max(name_width, p->name.size());
   out << "\nInside the default ephemeral range of:\n";
   render_profiles(r.inside, id_width, name_width, out);
   out << "Outside the default ephemeral range of:\n";
@@ -264,8 +273,8 @@ void render_text(const ExplainReport& r, std::ostream& out) {
     out << "  unknown: " << r.nmap_error << "\n";
   } else {
     for (const Transport t : r.transports) {
-      const auto it = std::find_if(r.nmap->begin(), r.nmap->end(),
-                                   [&](const NmapFrequency& f) { return f.entry.transport == t; });
+      const auto it =
+          std::find_if(r.nmap->begin(), r.nmap->end(), [&](const NmapFrequency& f) { return f.entry.transport == t; });
       if (it == r.nmap->end()) {
         out << fmt::format("  {}/{}: not in nmap's table (no recorded open frequency)\n", r.port, to_string(t));
         continue;
@@ -278,8 +287,7 @@ void render_text(const ExplainReport& r, std::ostream& out) {
 
   out << "\nWho holds it (run as root / Administrator to see every process):\n";
   if (r.commands.empty()) out << "  (port 0 is never held)\n";
-  for (const HolderCommand& c : r.commands)
-    out << fmt::format("  {:<8} {:<11} {}\n", c.os, c.shell, c.command);
+  for (const HolderCommand& c : r.commands) out << fmt::format("  {:<8} {:<11} {}\n", c.os, c.shell, c.command);
 
   out << "\nOn this host now:\n";
   if (!r.sockets) {
@@ -293,8 +301,9 @@ void render_text(const ExplainReport& r, std::ostream& out) {
   for (const SocketUse& use : *r.sockets) {
     const host::SocketEntry& s = use.socket;
     out << fmt::format("  {:<4} {:<10} {:<28} {:<28} {}{}\n", to_string(s.transport), host::state_name(s.state),
-                       endpoint(s.local, s.local_port), host::is_listening(s) ? "*:*" : endpoint(s.remote, s.remote_port),
-                       owners_text(use), use.local ? "" : "  (the peer's port)");
+                       endpoint(s.local, s.local_port),
+                       host::is_listening(s) ? "*:*" : endpoint(s.remote, s.remote_port), owners_text(use),
+                       use.local ? "" : "  (the peer's port)");
   }
 }
 

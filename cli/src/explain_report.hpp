@@ -57,8 +57,8 @@ struct NmapFrequency {
 
 // A command that shows who holds the port on one OS, port filled in.
 struct HolderCommand {
-  std::string os;       // linux | macos | windows
-  std::string shell;    // sh | cmd | powershell
+  std::string os;     // linux | macos | windows
+  std::string shell;  // sh | cmd | powershell
   std::string command;
   std::string shows;
 };

@@ -19,7 +19,7 @@
 namespace portclass::cli {
 
 struct HostReport {
-  NetnsEntry where;        // label, source, inode of the namespace audited
+  NetnsEntry where;          // label, source, inode of the namespace audited
   bool label_netns = false;  // print the namespace's label (named or --all-netns)
   HostHealth health;
   PortHolders holders;

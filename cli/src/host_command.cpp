@@ -133,8 +133,8 @@ int watch(const HostOptions& o, const Thresholds& t, std::ostream& out, std::ost
     code = audit.code;
     render(o, t, audit, view);
     if (clear) out << "\x1b[H\x1b[2J";
-    out << fmt::format("portclass host --watch {}: {} (Ctrl-C to stop)\n\n", o.watch_seconds, utc_now())
-        << view.str() << std::flush;
+    out << fmt::format("portclass host --watch {}: {} (Ctrl-C to stop)\n\n", o.watch_seconds, utc_now()) << view.str()
+        << std::flush;
     if (!clear) out << "\n";
   } while (!stop.wait(std::chrono::seconds(o.watch_seconds)));
   return code;
@@ -144,7 +144,8 @@ int watch(const HostOptions& o, const Thresholds& t, std::ostream& out, std::ost
 
 CLI::App* add_host_command(CLI::App& app, HostOptions& options) {
   CLI::App* cmd = app.add_subcommand("host", "Ephemeral-port health of this host or of network namespaces");
-  auto* netns = cmd->add_option("--netns", options.netns, "Look at the named network namespace (/run/netns/NAME) instead");
+  auto* netns =
+      cmd->add_option("--netns", options.netns, "Look at the named network namespace (/run/netns/NAME) instead");
   auto* all = cmd->add_flag("--all-netns", options.all_netns,
                             "Every network namespace: named ones and those of running processes (/proc/*/ns/net)");
   netns->excludes(all);
@@ -177,8 +178,8 @@ CLI::App* add_host_command(CLI::App& app, HostOptions& options) {
 
 int run_host(const HostOptions& options, std::ostream& out, std::ostream& err) {
   if (options.warning_percent > options.critical_percent)
-    throw UsageError(fmt::format("--warning {} is above --critical {}", options.warning_percent,
-                                 options.critical_percent));
+    throw UsageError(
+        fmt::format("--warning {} is above --critical {}", options.warning_percent, options.critical_percent));
   const Thresholds thresholds{options.warning_percent / 100, options.critical_percent / 100};
   if (options.watch_seconds) return watch(options, thresholds, out, err);
   const Audit audit = audit_once(options, thresholds, err);

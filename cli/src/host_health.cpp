@@ -59,7 +59,8 @@ HostHealth assess_host(const host::LocalPortConfig& config, const std::vector<ho
     if (s.transport == Transport::udp) {
       ++h.udp_sockets, ++h.udp_states[state];
       if (usable(s.local_port))
-        udp_ports.insert(s.local_port), in_use.insert(s.local_port), h.held.push_back({s.transport, s.local_port, s.inode});
+        udp_ports.insert(s.local_port), in_use.insert(s.local_port),
+            h.held.push_back({s.transport, s.local_port, s.inode});
       continue;
     }
     ++h.tcp_sockets, ++h.tcp_states[state];

@@ -50,9 +50,9 @@ std::string_view to_string(HealthLevel level) noexcept;  // "ok", "warning", "cr
 struct DestinationLoad {
   IpAddress address;
   Port port = 0;
-  std::uint32_t ports = 0;      // local ephemeral ports held towards it
-  std::uint32_t time_wait = 0;  // of which in TIME-WAIT
-  double utilisation = 0;       // with the ports bound for every destination
+  std::uint32_t ports = 0;       // local ephemeral ports held towards it
+  std::uint32_t time_wait = 0;   // of which in TIME-WAIT
+  double utilisation = 0;        // with the ports bound for every destination
   std::uint32_t even_ports = 0;  // of `ports`, the even ones
   double even_utilisation = 0;   // as `utilisation`, within the even usable ports
   double odd_utilisation = 0;

@@ -30,8 +30,8 @@ struct PortHolder {
 };
 
 struct PortHolders {
-  std::vector<PortHolder> top;    // tcp rows first, then udp, each ranked
-  std::uint32_t tcp_in_use = 0;   // distinct tcp ephemeral ports held
+  std::vector<PortHolder> top;   // tcp rows first, then udp, each ranked
+  std::uint32_t tcp_in_use = 0;  // distinct tcp ephemeral ports held
   std::uint32_t udp_in_use = 0;
   std::uint32_t tcp_unowned = 0;  // of those, held by no visible process (TIME-WAIT, hidden)
   std::uint32_t udp_unowned = 0;

@@ -13,7 +13,7 @@ namespace {
 
 constexpr Port kWidestLast = 65535;
 constexpr Port kFirstAboveNodePort = 32768;  // kNodePortRange.last + 1, even
-constexpr double kDominates = 0.5;          // "dominates": half or more
+constexpr double kDominates = 0.5;           // "dominates": half or more
 
 PortSet unreserved_listener_ports(const HostHealth& h) {
   PortSet ports;
@@ -38,9 +38,10 @@ void listener_remedies(const HostHealth& h, std::vector<Remedy>& out, const Reme
   const PortSet ports = unreserved_listener_ports(h);
   if (ports.empty()) return;
   const PortSet reserved = h.config.reserved.union_with(ports);
-  const std::string why = fmt::format("services listen on {} inside the ephemeral range {}: an outgoing connection "
-                                      "can take the port while the service is down or restarting",
-                                      ports.to_string(), h.config.range.to_string());
+  const std::string why = fmt::format(
+      "services listen on {} inside the ephemeral range {}: an outgoing connection "
+      "can take the port while the service is down or restarting",
+      ports.to_string(), h.config.range.to_string());
   out.push_back({"reserve-listeners",
                  in_namespace(c, "sysctl -w net.ipv4.ip_local_reserved_ports=" + reserved.to_string()) +
                      " (persist it in /etc/sysctl.d/)",
@@ -58,14 +59,13 @@ void range_remedies(const HostHealth& h, std::vector<Remedy>& out, const RemedyC
                    fmt::format("{} is already as wide as portclass would make it", h.config.range.to_string())});
     return;
   }
-  const double projected =
-      h.usable ? h.utilisation * double(h.usable) / double(wider->usable) : 0.0;
+  const double projected = h.usable ? h.utilisation * double(h.usable) / double(wider->usable) : 0.0;
   std::string command = "sysctl -w " + sysctl_range(wider->range);
   std::string reserve_note;
   if (wider->reserved != h.config.reserved) {
     command += " net.ipv4.ip_local_reserved_ports=" + wider->reserved.to_string();
-    reserve_note = fmt::format("; {} stay reserved (listeners{} and existing reservations)", wider->reserved.to_string(),
-                               wider->range.overlaps(kNodePortRange) ? ", NodePort" : "");
+    reserve_note = fmt::format("; {} stay reserved (listeners{} and existing reservations)",
+                               wider->reserved.to_string(), wider->range.overlaps(kNodePortRange) ? ", NodePort" : "");
   }
   out.push_back({"widen-range", in_namespace(c, command),
                  fmt::format("{} usable ports instead of {}: today's load would be {} instead of {}; it keeps clear "
@@ -99,8 +99,8 @@ void time_wait_remedy(const HostHealth& h, const PortHolders& holders, std::vect
       "ones, hold the range",
       h.ports_in_time_wait, holders.tcp_in_use);
   if (c.tcp_tw_reuse == 1) {
-    out.push_back({"tcp-tw-reuse", "net.ipv4.tcp_tw_reuse is already 1: reuse connections instead (pooling, keep-alive)",
-                   why});
+    out.push_back(
+        {"tcp-tw-reuse", "net.ipv4.tcp_tw_reuse is already 1: reuse connections instead (pooling, keep-alive)", why});
     return;
   }
   out.push_back({"tcp-tw-reuse", in_namespace(c, "sysctl -w net.ipv4.tcp_tw_reuse=1"),
@@ -150,7 +150,8 @@ std::optional<Widening> widened_range(const HostHealth& h) {
   if (first % 2 == last % 2) ++first;
   Widening w{{first, last}, h.config.reserved, 0};
   w.reserved = w.reserved.union_with(h.listening_ports.intersection(PortSet{w.range}));
-  if (w.range.overlaps(kNodePortRange)) w.reserved = w.reserved.union_with(PortSet{kNodePortRange}.intersection(PortSet{w.range}));
+  if (w.range.overlaps(kNodePortRange))
+    w.reserved = w.reserved.union_with(PortSet{kNodePortRange}.intersection(PortSet{w.range}));
   w.usable = w.range.size() - w.reserved.intersection(PortSet{w.range}).size();
   if (w.usable <= h.usable) return std::nullopt;
   return w;
@@ -164,15 +165,15 @@ std::vector<Remedy> remedies(const HostHealth& h, const PortHolders& holders, co
   if (!crossed && h.parity_level == HealthLevel::ok) return out;
   if (!crossed) {
     // Only connect()'s half is past a threshold: nothing fails yet.
-    out.push_back({"parity",
-                   fmt::format("watch the {} ports: connect() still succeeds on the other half, more slowly",
-                               h.connect_prefers_even ? "even" : "odd"),
-                   fmt::format("the {} half that connect() scans first (Linux >= 4.6) is {} taken towards one "
-                               "destination, past the {} threshold {}",
-                               h.connect_prefers_even ? "even" : "odd", percent(connect_half_utilisation(h)),
-                               to_string(h.parity_level),
-                               percent(h.parity_level == HealthLevel::critical ? thresholds.critical
-                                                                               : thresholds.warning))});
+    out.push_back(
+        {"parity",
+         fmt::format("watch the {} ports: connect() still succeeds on the other half, more slowly",
+                     h.connect_prefers_even ? "even" : "odd"),
+         fmt::format("the {} half that connect() scans first (Linux >= 4.6) is {} taken towards one "
+                     "destination, past the {} threshold {}",
+                     h.connect_prefers_even ? "even" : "odd", percent(connect_half_utilisation(h)),
+                     to_string(h.parity_level),
+                     percent(h.parity_level == HealthLevel::critical ? thresholds.critical : thresholds.warning))});
   }
   range_remedies(h, out, c);
   time_wait_remedy(h, holders, out, c);

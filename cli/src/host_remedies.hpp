@@ -35,8 +35,8 @@ struct Remedy {
 // Where the assessment was made: the sysctl lines differ per namespace.
 struct RemedyContext {
   NetnsSource source = NetnsSource::current;
-  std::string label;               // the namespace's name or "pid:PID"
-  int pid = 0;                     // process namespaces
+  std::string label;                // the namespace's name or "pid:PID"
+  int pid = 0;                      // process namespaces
   std::optional<int> tcp_tw_reuse;  // net.ipv4.tcp_tw_reuse of the namespace, when readable
 };
 

@@ -82,8 +82,8 @@ void render_text(const HostView& v, std::ostream& out) {
                        h.reserved_in_range.size(), h.usable);
   out << fmt::format("  tcp sockets    {}\n", states_text(h.tcp_sockets, h.tcp_states));
   out << fmt::format("  udp sockets    {}\n", states_text(h.udp_sockets, h.udp_states));
-  out << fmt::format("  in use         {}, {} in TIME-WAIT\n", plural(h.ports_in_use, "ephemeral port", "ephemeral ports"),
-                     h.ports_in_time_wait);
+  out << fmt::format("  in use         {}, {} in TIME-WAIT\n",
+                     plural(h.ports_in_use, "ephemeral port", "ephemeral ports"), h.ports_in_time_wait);
   std::string tcp = fmt::format("{} tcp", percent(h.tcp_utilisation));
   if (!h.destinations.empty()) {
     const auto& d = h.destinations.front();
@@ -114,8 +114,9 @@ void render_text(const HostView& v, std::ostream& out) {
   out << "\nListening inside the ephemeral range:\n";
   if (h.listeners.empty()) out << "  none\n";
   for (const auto& l : h.listeners)
-    out << fmt::format("  {:<4} {:<30} {}{}\n", to_string(l.socket.transport), endpoint(l.socket.local, l.socket.local_port),
-                       owners_text(l), l.reserved ? "  (reserved: no collision)" : "");
+    out << fmt::format("  {:<4} {:<30} {}{}\n", to_string(l.socket.transport),
+                       endpoint(l.socket.local, l.socket.local_port), owners_text(l),
+                       l.reserved ? "  (reserved: no collision)" : "");
   if (!v.report.remedies.empty()) {
     out << "\nRemedies:\n";
     for (const auto& r : v.report.remedies) out << "  - " << r.action << "\n    why: " << r.why << "\n";

@@ -19,9 +19,8 @@ LiveTable::LiveTable(std::FILE* stream) : stream_(stream), enabled_(stream && is
 
 LiveTable::~LiveTable() { clear(); }
 
-void LiveTable::draw(const HostDirectory& directory, const PortKnowledge& knowledge,
-                     const InferenceOptions& inference, const InputSummary& summary,
-                     std::chrono::steady_clock::duration elapsed) {
+void LiveTable::draw(const HostDirectory& directory, const PortKnowledge& knowledge, const InferenceOptions& inference,
+                     const InputSummary& summary, std::chrono::steady_clock::duration elapsed) {
   if (!enabled_) return;
   // The busiest hosts only: inferring every host each second would cost
   // more than the capture on a big table.
@@ -33,19 +32,19 @@ void LiveTable::draw(const HostDirectory& directory, const PortKnowledge& knowle
                     [](const auto& a, const auto& b) { return a.second->packets() > b.second->packets(); });
 
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
-  std::string text = fmt::format(
-      "live on {} ({}:{:02}): {} packets, {} TCP/UDP, {} dropped by the kernel; {}{}\x1b[K\n",
-      fmt::join(summary.files, ", "), seconds / 60, seconds % 60, summary.counters.packets, summary.counters.tcp_udp,
-      summary.drops.kernel_dropped, plural(directory.size(), "host", "hosts"),
-      directory.evicted() ? fmt::format(" ({} evicted)", directory.evicted()) : "");
+  std::string text =
+      fmt::format("live on {} ({}:{:02}): {} packets, {} TCP/UDP, {} dropped by the kernel; {}{}\x1b[K\n",
+                  fmt::join(summary.files, ", "), seconds / 60, seconds % 60, summary.counters.packets,
+                  summary.counters.tcp_udp, summary.drops.kernel_dropped, plural(directory.size(), "host", "hosts"),
+                  directory.evicted() ? fmt::format(" ({} evicted)", directory.evicted()) : "");
   text += fmt::format("{:<40} {:>9}  {:<30} {}\x1b[K\n", "host", "packets", "os (confidence, range)", "findings");
   for (std::size_t i = 0; i < shown; ++i) {
     const HostProfile& p = *rows[i].second;
     const Inference inf = infer(p, knowledge.profiles(), inference);
     const auto findings = find_issues(p, inf, knowledge);
     const Candidate* best = inf.best();
-    const std::string os = fmt::format("{} {}{}", inf.label(), percent(inf.confidence()),
-                                       best ? ", " + best->range.to_string() : "");
+    const std::string os =
+        fmt::format("{} {}{}", inf.label(), percent(inf.confidence()), best ? ", " + best->range.to_string() : "");
     std::string kinds;
     for (const Finding& f : findings) kinds += (kinds.empty() ? "" : " ") + std::string(to_string(f.kind));
     text += fmt::format("{:<40} {:>9}  {:<30} {}\x1b[K\n", rows[i].first->to_string(), p.packets(), os,

@@ -30,13 +30,14 @@ int main(int argc, char** argv) {
   CLI::App app{"portclass: what a port number is, who uses it, and which OS picked it", "portclass"};
   // The signature databases are read only when asked: a plain command need not pay for it here.
   app.set_version_flag("--version", std::function<std::string()>([] {
-    return std::string("portclass ") + PORTCLASS_VERSION + "\n" + signature_version_line();
-  }));
+                         return std::string("portclass ") + PORTCLASS_VERSION + "\n" + signature_version_line();
+                       }));
   app.require_subcommand(1);
-  app.footer("Run `portclass COMMAND --help` for a command's options; man portclass for the details.\n"
-             "Exit codes: 0 fine, 1 a warning threshold crossed or a finding present where asked,\n"
-             "2 bad usage or input, 3 the system failed (kernel, permission, internal error),\n"
-             "4 (host) the critical threshold crossed.");
+  app.footer(
+      "Run `portclass COMMAND --help` for a command's options; man portclass for the details.\n"
+      "Exit codes: 0 fine, 1 a warning threshold crossed or a finding present where asked,\n"
+      "2 bad usage or input, 3 the system failed (kernel, permission, internal error),\n"
+      "4 (host) the critical threshold crossed.");
 
   ExplainOptions explain;
   HostOptions host;

@@ -69,10 +69,14 @@ std::string valid_utf8(std::string_view name) {
 std::string escape_prometheus_label(std::string_view value) {
   std::string out;
   for (char ch : valid_utf8(value)) {
-    if (ch == '\\') out += "\\\\";
-    else if (ch == '"') out += "\\\"";
-    else if (ch == '\n') out += "\\n";
-    else out += ch;
+    if (ch == '\\')
+      out += "\\\\";
+    else if (ch == '"')
+      out += "\\\"";
+    else if (ch == '\n')
+      out += "\\n";
+    else
+      out += ch;
   }
   return out;
 }

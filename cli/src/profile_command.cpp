@@ -35,8 +35,8 @@ void add_counters(capture::CaptureCounters& total, const capture::CaptureCounter
 
 // Returns false when a stream on standard input broke: what came before
 // counts and summary.broken says where. A file that breaks is bad input.
-bool read_capture(const std::string& path, const std::string& filter, HostDirectory& directory,
-                  InputSummary& summary, ProgressBar& progress) {
+bool read_capture(const std::string& path, const std::string& filter, HostDirectory& directory, InputSummary& summary,
+                  ProgressBar& progress) {
   auto reader = capture::CaptureReader::open(path);
   if (!reader) throw UsageError(reader.error().message);
   if (auto installed = reader.value().set_filter(filter); !installed) throw UsageError(installed.error().message);
@@ -77,8 +77,7 @@ void read_profiles(const std::string& path, HostDirectory& directory, InputSumma
     }
     ++here;
     if (auto merged = merge_from_json(doc, directory); !merged)
-      throw UsageError(name + (here > 1 ? " document " + std::to_string(here) : "") + ": " +
-                       merged.error().message);
+      throw UsageError(name + (here > 1 ? " document " + std::to_string(here) : "") + ": " + merged.error().message);
   }
   if (here == 0) throw UsageError(name + ": no profile document");
   summary.documents += here;
@@ -107,8 +106,10 @@ void check_combinations(const ProfileOptions& o) {
     throw UsageError("--merge reads profile documents: -i and --filter do not apply");
   if (std::count(o.inputs.begin(), o.inputs.end(), "-") > 1) throw UsageError("standard input (-) given twice");
   if (!live) {
-    for (const auto& [set, name] : {std::pair{!o.netns.empty(), "--netns"}, {o.promiscuous, "--promisc"},
-                                    {!o.duration.empty(), "--duration"}, {o.count != 0, "--count"},
+    for (const auto& [set, name] : {std::pair{!o.netns.empty(), "--netns"},
+                                    {o.promiscuous, "--promisc"},
+                                    {!o.duration.empty(), "--duration"},
+                                    {o.count != 0, "--count"},
                                     {!o.every.empty(), "--every"}})
       if (set) throw UsageError(std::string(name) + " applies to live capture only (-i IFACE)");
   }
@@ -134,14 +135,12 @@ CLI::App* add_profile_command(CLI::App& app, ProfileOptions& options) {
   cmd->add_option("--filter", options.filter, "BPF expression (tcpdump's syntax): only matching packets count")
       ->type_name("EXPR");
   cmd->add_option("-i,--interface", options.interfaces, "Capture live on IFACE (repeatable)")->type_name("IFACE");
-  cmd->add_option("--netns", options.netns, "Capture inside the named network namespace (ip netns)")
-      ->type_name("NAME");
+  cmd->add_option("--netns", options.netns, "Capture inside the named network namespace (ip netns)")->type_name("NAME");
   cmd->add_flag("--promisc", options.promiscuous, "Put the interfaces in promiscuous mode (off by default)");
   cmd->add_option("--duration", options.duration, "Stop live capture after this long (30s, 10m, 1h)")
       ->type_name("TIME");
   cmd->add_option("--count", options.count, "Stop live capture after N packets")->type_name("N");
-  cmd->add_option("-o,--output", options.output, "Write the report to FILE (replaced atomically)")
-      ->type_name("FILE");
+  cmd->add_option("-o,--output", options.output, "Write the report to FILE (replaced atomically)")->type_name("FILE");
   cmd->add_option("--every", options.every, "With -o: rewrite the report so far at this interval (30s, 10m, 1h)")
       ->type_name("TIME");
   cmd->add_option("--max-hosts", options.max_hosts,
@@ -192,14 +191,15 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
       text << to_json(directory, hosts, s).dump(2) << "\n";
     else
       render_text(hosts, s, text);
-    return std::pair{text.str(), std::any_of(hosts.begin(), hosts.end(),
-                                             [](const HostAnalysis& h) { return !h.findings.empty(); })};
+    return std::pair{
+        text.str(), std::any_of(hosts.begin(), hosts.end(), [](const HostAnalysis& h) { return !h.findings.empty(); })};
   };
 
   if (summary.eve) {
     for (const auto& path : options.eve) {
       const std::uint64_t before = summary.eve_counters.malformed;
-      if (auto read = read_eve_file(path, directory, summary.eve_counters); !read) throw UsageError(read.error().message);
+      if (auto read = read_eve_file(path, directory, summary.eve_counters); !read)
+        throw UsageError(read.error().message);
       // Skipped, not fatal: one line on stderr per log, so a broken exporter is noticed.
       if (const auto bad = summary.eve_counters.malformed - before)
         std::cerr << "portclass profile: " << (path == "-" ? "standard input" : path) << ": " << bad
@@ -220,8 +220,9 @@ int run_profile(const ProfileOptions& options, std::ostream& out) {
       callbacks.tick = [&](const InputSummary& s, std::chrono::steady_clock::duration elapsed) {
         table.draw(directory, *knowledge, inference, s, elapsed);
       };
-    capture_live({options.interfaces, options.netns, options.filter, options.promiscuous, duration, options.count, every},
-                 directory, summary, callbacks);
+    capture_live(
+        {options.interfaces, options.netns, options.filter, options.promiscuous, duration, options.count, every},
+        directory, summary, callbacks);
     table.clear();
   }
   summary.evicted = directory.evicted();

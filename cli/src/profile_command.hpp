@@ -26,15 +26,15 @@ struct ProfileOptions {
   bool merge = false;
   bool fail_on_findings = false;
   std::string os_profiles;
-  SignatureOptions signatures;  // --p0f-db, --signatures
-  std::string filter;           // --filter: BPF, for files, pipes and live
+  SignatureOptions signatures;          // --p0f-db, --signatures
+  std::string filter;                   // --filter: BPF, for files, pipes and live
   std::vector<std::string> interfaces;  // -i, repeatable
   std::string netns;
   bool promiscuous = false;
   std::string duration;  // --duration 10m (parsed in run_profile)
   std::uint64_t count = 0;
-  std::string every;     // --every 30s, with -o
-  std::string output;    // -o FILE: the report, replaced atomically
+  std::string every;   // --every 30s, with -o
+  std::string output;  // -o FILE: the report, replaced atomically
   std::size_t max_hosts = 0;
 };
 

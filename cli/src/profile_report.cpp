@@ -77,11 +77,11 @@ void note_flows_only(std::vector<HostAnalysis>& hosts) {
 void render_text(const std::vector<HostAnalysis>& hosts, const InputSummary& input, std::ostream& out) {
   if (input.eve) {
     const EveCounters& e = input.eve_counters;
-    out << fmt::format("{}: {} lines, {} flow events, {} netflow events (+{} repeating a flow event), {} ignored, "
-                       "{} malformed (skipped); {}\n",
-                       plural(input.files.size(), "EVE log", "EVE logs"), e.lines, e.flows, e.netflows, e.repeats,
-                       e.ignored,
-                       e.malformed, plural(hosts.size(), "host", "hosts"));
+    out << fmt::format(
+        "{}: {} lines, {} flow events, {} netflow events (+{} repeating a flow event), {} ignored, "
+        "{} malformed (skipped); {}\n",
+        plural(input.files.size(), "EVE log", "EVE logs"), e.lines, e.flows, e.netflows, e.repeats, e.ignored,
+        e.malformed, plural(hosts.size(), "host", "hosts"));
   } else if (input.profiles) {
     out << fmt::format("{} merged: {}\n", plural(input.documents, "profile document", "profile documents"),
                        plural(hosts.size(), "host", "hosts"));
@@ -162,16 +162,20 @@ nlohmann::json to_json(const HostDirectory& directory, const std::vector<HostAna
   }
   doc["analysis"] = std::move(analysis);
   json in = {{"files", input.files},
-             {"kind", input.eve ? "eve" : input.profiles ? "profiles" : input.live ? "live" : "captures"}};
+             {"kind", input.eve        ? "eve"
+                      : input.profiles ? "profiles"
+                      : input.live     ? "live"
+                                       : "captures"}};
   if (input.profiles) in["documents"] = input.documents;
   if (input.eve)
-    in["counters"] = {{"lines", input.eve_counters.lines},         {"flows", input.eve_counters.flows},
-                      {"netflows", input.eve_counters.netflows},
-                      {"netflow_repeats", input.eve_counters.repeats}, {"ignored", input.eve_counters.ignored},
-                      {"malformed", input.eve_counters.malformed}};
+    in["counters"] = {{"lines", input.eve_counters.lines},       {"flows", input.eve_counters.flows},
+                      {"netflows", input.eve_counters.netflows}, {"netflow_repeats", input.eve_counters.repeats},
+                      {"ignored", input.eve_counters.ignored},   {"malformed", input.eve_counters.malformed}};
   else if (!input.profiles)
-    in["counters"] = {{"packets", input.counters.packets},     {"tcp_udp", input.counters.tcp_udp},
-                      {"truncated", input.counters.truncated}, {"malformed", input.counters.malformed},
+    in["counters"] = {{"packets", input.counters.packets},
+                      {"tcp_udp", input.counters.tcp_udp},
+                      {"truncated", input.counters.truncated},
+                      {"malformed", input.counters.malformed},
                       {"other", input.counters.other}};
   if (input.live) {
     in["counters"]["received"] = input.drops.received;

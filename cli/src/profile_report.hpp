@@ -35,12 +35,12 @@ struct InputSummary {
   std::string filter;              // --filter, empty: none
   std::string netns;               // --netns, empty: none
   capture::CaptureCounters counters;
-  EveCounters eve_counters;        // --eve: lines, events used, ignored, malformed
-  capture::LiveStats drops;        // live: pcap_stats summed over the interfaces
-  std::size_t max_hosts = 0;       // --max-hosts, 0: unbounded
-  std::uint64_t evicted = 0;       // hosts evicted by the cap
-  std::string broken;              // where a stream broke (the report holds what came before)
-  bool snapshot = false;           // written by --every while still capturing
+  EveCounters eve_counters;   // --eve: lines, events used, ignored, malformed
+  capture::LiveStats drops;   // live: pcap_stats summed over the interfaces
+  std::size_t max_hosts = 0;  // --max-hosts, 0: unbounded
+  std::uint64_t evicted = 0;  // hosts evicted by the cap
+  std::string broken;         // where a stream broke (the report holds what came before)
+  bool snapshot = false;      // written by --every while still capturing
 };
 
 std::vector<HostAnalysis> analyse(const HostDirectory& directory, const PortKnowledge& knowledge,

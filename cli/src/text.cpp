@@ -9,7 +9,8 @@ namespace portclass::cli {
 
 std::string endpoint(const IpAddress& address, Port port) {
   const auto& b = address.bytes();
-  const bool unspecified = std::all_of(b.begin(), b.begin() + (address.is_v4() ? 4 : 16), [](auto x) { return x == 0; });
+  const bool unspecified =
+      std::all_of(b.begin(), b.begin() + (address.is_v4() ? 4 : 16), [](auto x) { return x == 0; });
   if (unspecified) return fmt::format("*:{}", port);
   if (address.is_v4()) return fmt::format("{}:{}", address.to_string(), port);
   return fmt::format("[{}]:{}", address.to_string(), port);

@@ -70,7 +70,8 @@ Result<IpPrefix> IpPrefix::parse(std::string_view text) {
     const auto digits = text.substr(slash + 1);
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), length);
     if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || length > max)
-      return make_error("invalid prefix length in '" + address->to_string() + "/...': expected 0-" + std::to_string(max));
+      return make_error("invalid prefix length in '" + address->to_string() + "/...': expected 0-" +
+                        std::to_string(max));
   }
   IpPrefix p;
   p.network_ = *address;
@@ -79,8 +80,7 @@ Result<IpPrefix> IpPrefix::parse(std::string_view text) {
   const auto& b = address->bytes();
   for (unsigned bit = length; bit < max; ++bit)
     if (b[bit / 8] & (0x80u >> (bit % 8)))
-      return make_error("prefix " + address->to_string() + "/" + std::to_string(length) +
-                        " has host bits set");
+      return make_error("prefix " + address->to_string() + "/" + std::to_string(length) + " has host bits set");
   return p;
 }
 

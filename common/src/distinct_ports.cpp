@@ -6,7 +6,9 @@
 namespace portclass {
 
 DistinctPorts::DistinctPorts(const DistinctPorts& other)
-    : small_(other.small_), bits_(other.bits_ ? std::make_unique<Bitmap>(*other.bits_) : nullptr), count_(other.count_) {}
+    : small_(other.small_),
+      bits_(other.bits_ ? std::make_unique<Bitmap>(*other.bits_) : nullptr),
+      count_(other.count_) {}
 
 DistinctPorts& DistinctPorts::operator=(const DistinctPorts& other) {
   if (this != &other) {

@@ -55,9 +55,8 @@ void dns_ports(const HostProfile& host, const FindingOptions& options, std::vect
                    ports, Transport::udp});
   } else if (double(distinct) < options.dns_low_entropy_share * double(queries)) {
     out.push_back({FindingKind::dns_low_entropy,
-                   std::to_string(queries) + " DNS queries from only " + std::to_string(distinct) +
-                       " source ports (" + abbreviated(ports) +
-                       "): little source-port entropy against cache poisoning (RFC 5452)",
+                   std::to_string(queries) + " DNS queries from only " + std::to_string(distinct) + " source ports (" +
+                       abbreviated(ports) + "): little source-port entropy against cache poisoning (RFC 5452)",
                    ports, Transport::udp});
   }
   const SequenceStats& seq = host.dns_sequence();
@@ -80,8 +79,8 @@ void sequential(const HostProfile& host, const FindingOptions& options, std::vec
     const std::string transport = t == Transport::tcp ? "TCP" : "UDP";
     out.push_back({FindingKind::sequential_ports,
                    transport + " source ports " + (rises ? "rise" : "fall") + " by one per new connection (" +
-                       std::to_string(rises ? seq.unit_rises : seq.unit_falls) + " of " +
-                       std::to_string(seq.steps()) + " steps): " + (rises ? "a global counter" : "a count-down") +
+                       std::to_string(rises ? seq.unit_rises : seq.unit_falls) + " of " + std::to_string(seq.steps()) +
+                       " steps): " + (rises ? "a global counter" : "a count-down") +
                        " makes the next port predictable (RFC 6056)",
                    stats.client_ports.to_set(), t});
   }

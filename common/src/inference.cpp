@@ -21,14 +21,14 @@ constexpr double kTunedMinSize = 1024;    // configured ranges are not narrower 
 constexpr double kTtlSamples = 3;         // cap on TTL observations
 constexpr double kTtlMatch = 0.9;
 constexpr double kTtlMismatch = 0.03;
-constexpr double kTtlUnknown = 0.3;       // profiles whose TTL says nothing (gateways)
-constexpr double kParitySamples = 8;      // cap: parity never decides alone
+constexpr double kTtlUnknown = 0.3;   // profiles whose TTL says nothing (gateways)
+constexpr double kParitySamples = 8;  // cap: parity never decides alone
 constexpr double kEvenConnect = 0.97;
 constexpr std::uint64_t kMinParityPorts = 6;
-constexpr double kSequenceSamples = 4;    // successive ports of one host are not independent draws
-constexpr double kCounterStep = 0.6;      // P(+1 step) for a global counter (or -1 counting down)
-constexpr double kRandomStep = 0.1;       // P(+-1 step) otherwise
-constexpr double kCounterHostShare = 0.9;      // hosts of a counter profile that show the counter
+constexpr double kSequenceSamples = 4;           // successive ports of one host are not independent draws
+constexpr double kCounterStep = 0.6;             // P(+1 step) for a global counter (or -1 counting down)
+constexpr double kRandomStep = 0.1;              // P(+-1 step) otherwise
+constexpr double kCounterHostShare = 0.9;        // hosts of a counter profile that show the counter
 constexpr double kOtherCounterHostShare = 0.35;  // the others: macOS, Linux per destination, Windows 7
 constexpr std::uint64_t kMinSteps = 4;
 constexpr std::size_t kSignatureSamples = 3;  // distinct signatures weighed: repeats of one stack are not news
@@ -36,7 +36,7 @@ constexpr std::size_t kSignatureSamples = 3;  // distinct signatures weighed: re
 // (RFC 4861's default, AdvCurHopLimit) or 255, not from the OS: a mismatch
 // of those says little. A hop limit of 128 is Windows' own.
 constexpr double kTtlIpv6Mismatch = 0.25;
-constexpr double kMixShare = 0.2;         // a second TTL class or stack this common: several stacks
+constexpr double kMixShare = 0.2;  // a second TTL class or stack this common: several stacks
 
 struct Observed {
   // The client ports the range is judged on: TCP's when there are any, since
@@ -55,7 +55,7 @@ struct Observed {
   std::uint8_t ttl_typical = 0;                       // the most common observed TTL
   std::uint64_t ttl_packets = 0;
   std::vector<detail::SeenSignature> signatures;  // most frequent first
-  bool ipv6 = false;                               // every signature seen is IPv6
+  bool ipv6 = false;                              // every signature seen is IPv6
 };
 
 // A counter (Windows, macOS, Linux per destination) hands out neighbouring
@@ -88,7 +88,8 @@ Observed observe(const HostProfile& host, const OsProfileDb& db, const Signature
   std::uint64_t typical_count = 0;
   // TCP's TTLs are the stack's; UDP's only when there is no TCP (see
   // HostProfile::TransportStats::ttls).
-  const auto& ttls = host.ttl_counts(Transport::tcp).empty() ? host.ttl_counts(Transport::udp) : host.ttl_counts(Transport::tcp);
+  const auto& ttls =
+      host.ttl_counts(Transport::tcp).empty() ? host.ttl_counts(Transport::udp) : host.ttl_counts(Transport::tcp);
   for (const auto& [ttl, n] : ttls) {
     if (ttl == 0) continue;  // not seen (e.g. a host known only as a receiver)
     o.ttl_classes[initial_ttl_class(ttl)] += n;
@@ -99,9 +100,8 @@ Observed observe(const HostProfile& host, const OsProfileDb& db, const Signature
   for (const auto& [cls, n] : o.ttl_classes)
     if (n > best) best = n, o.ttl_class = cls;
   o.signatures = detail::seen_signatures(host, signatures, db);
-  o.ipv6 = !o.signatures.empty() && std::all_of(o.signatures.begin(), o.signatures.end(), [](const auto& sig) {
-    return sig.signature.ip_version == 6;
-  });
+  o.ipv6 = !o.signatures.empty() && std::all_of(o.signatures.begin(), o.signatures.end(),
+                                                [](const auto& sig) { return sig.signature.ip_version == 6; });
   return o;
 }
 
@@ -194,9 +194,7 @@ std::string percent(double p) {
   return s.str();
 }
 
-std::string observed_span(const Observed& o) {
-  return PortRange{o.client.min(), o.client.max()}.to_string();
-}
+std::string observed_span(const Observed& o) { return PortRange{o.client.min(), o.client.max()}.to_string(); }
 
 // The reasons a host looks like more than one stack, empty when it does not.
 std::string mixture(const Observed& o) {
@@ -206,7 +204,9 @@ std::string mixture(const Observed& o) {
       if (cls != o.ttl_class) second = std::max(second, n);
     if (second >= 3 && double(second) >= kMixShare * double(o.ttl_packets)) {
       std::string classes;
-      for (const auto& [cls, n] : o.ttl_classes) classes += (classes.empty() ? "" : ", ") + std::to_string(n) + " packets from initial TTL " + std::to_string(cls);
+      for (const auto& [cls, n] : o.ttl_classes)
+        classes +=
+            (classes.empty() ? "" : ", ") + std::to_string(n) + " packets from initial TTL " + std::to_string(cls);
       return "TTLs from different stacks: " + classes;
     }
   }
@@ -246,7 +246,8 @@ std::string Inference::label() const {
 std::string Inference::summary() const {
   std::ostringstream s;
   s << label();
-  if (verdict == Verdict::identified && best()) s << " " << percent(confidence()) << " (" << best()->range.to_string() << ")";
+  if (verdict == Verdict::identified && best())
+    s << " " << percent(confidence()) << " (" << best()->range.to_string() << ")";
   for (std::size_t i = 0; i < evidence.size(); ++i) s << (i == 0 ? ": " : "; ") << evidence[i];
   return s.str();
 }
@@ -298,7 +299,8 @@ Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceO
     result.evidence.push_back("no client ports seen");
   }
   if (o.ttl_class != 0)
-    result.evidence.push_back("TTL " + std::to_string(o.ttl_typical) + " (initial " + std::to_string(o.ttl_class) + ")");
+    result.evidence.push_back("TTL " + std::to_string(o.ttl_typical) + " (initial " + std::to_string(o.ttl_class) +
+                              ")");
   if (o.tcp_n >= kMinParityPorts)
     result.evidence.push_back(std::to_string(o.tcp_even) + " of " + std::to_string(o.tcp_n) + " TCP source ports even");
   if (o.steps >= kMinSteps && (o.unit_rises > 0 || o.unit_falls > 0))
@@ -332,7 +334,8 @@ Inference infer(const HostProfile& host, const OsProfileDb& db, const InferenceO
     result.evidence.insert(result.evidence.begin(), mix + ": several hosts behind one address (NAT)?");
   } else if (o.signatures.empty() && o.n < options.min_client_ports) {
     result.verdict = Verdict::unknown;
-    result.evidence.insert(result.evidence.begin(), "too few observations (" + std::to_string(o.n) + " client ports, no SYN or SYN+ACK; " +
+    result.evidence.insert(result.evidence.begin(), "too few observations (" + std::to_string(o.n) +
+                                                        " client ports, no SYN or SYN+ACK; " +
                                                         std::to_string(options.min_client_ports) + " ports needed)");
   } else if (result.confidence() < options.identify_threshold) {
     result.verdict = Verdict::unknown;

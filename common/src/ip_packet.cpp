@@ -73,7 +73,9 @@ ParseStatus parse_ipv6(std::span<const std::uint8_t> b, IpHeader& out) noexcept 
     if (rest.size() < 8) return ParseStatus::truncated;
     // AH counts its length in 4-byte units minus 2 (RFC 4302), the others in
     // 8-byte units minus 1; a fragment header is always 8.
-    const std::size_t length = next == 44 ? 8 : next == 51 ? (std::size_t{rest[1]} + 2) * 4 : (std::size_t{rest[1]} + 1) * 8;
+    const std::size_t length = next == 44   ? 8
+                               : next == 51 ? (std::size_t{rest[1]} + 2) * 4
+                                            : (std::size_t{rest[1]} + 1) * 8;
     if (declared - extensions < length) return ParseStatus::malformed;
     if (rest.size() < length) return ParseStatus::truncated;
     if (next == 44 && (be16(&rest[2]) & 0xfff8) != 0) later_fragment = true;
@@ -217,20 +219,26 @@ TcpOptions parse_tcp_options(std::span<const std::uint8_t> o) {
           out.quirks |= quirk_opt_plus;
         i = n;
         break;
-      case 1:
-        add_item(out.layout, "nop");
-        break;
+      case 1: add_item(out.layout, "nop"); break;
       case 2:
         add_item(out.layout, "mss");
         // Cut short: named in the layout, so present, with p0f's value 0 (or an earlier option's).
-        if (left < 3) { out.mss = out.mss.value_or(0); aborted = true; break; }
+        if (left < 3) {
+          out.mss = out.mss.value_or(0);
+          aborted = true;
+          break;
+        }
         if (o[i] != 4) out.quirks |= quirk_bad;
         out.mss = be16(&o[i + 1]);
         i += 3;
         break;
       case 3:
         add_item(out.layout, "ws");
-        if (left < 2) { out.window_scale = out.window_scale.value_or(0); aborted = true; break; }
+        if (left < 2) {
+          out.window_scale = out.window_scale.value_or(0);
+          aborted = true;
+          break;
+        }
         if (o[i] != 3) out.quirks |= quirk_bad;
         out.window_scale = o[i + 1];
         if (o[i + 1] > 14) out.quirks |= quirk_exws;
@@ -238,18 +246,27 @@ TcpOptions parse_tcp_options(std::span<const std::uint8_t> o) {
         break;
       case 4:
         add_item(out.layout, "sok");
-        if (left < 1) { aborted = true; break; }
+        if (left < 1) {
+          aborted = true;
+          break;
+        }
         if (o[i] != 2) out.quirks |= quirk_bad;
         i += 1;
         break;
       case 5:
         add_item(out.layout, "sack");
-        if (left < 1 || o[i] < 10 || o[i] > 34 || o[i] - 1u > left) { aborted = true; break; }
+        if (left < 1 || o[i] < 10 || o[i] > 34 || o[i] - 1u > left) {
+          aborted = true;
+          break;
+        }
         i += o[i] - 1u;
         break;
       case 8:
         add_item(out.layout, "ts");
-        if (left < 9) { aborted = true; break; }
+        if (left < 9) {
+          aborted = true;
+          break;
+        }
         if (o[i] != 10) out.quirks |= quirk_bad;
         out.ts_value = be32(&o[i + 1]);
         out.ts_echo = be32(&o[i + 5]);
@@ -257,7 +274,10 @@ TcpOptions parse_tcp_options(std::span<const std::uint8_t> o) {
         break;
       default:
         add_item(out.layout, "?" + std::to_string(kind));
-        if (left < 1 || o[i] < 2 || o[i] > 40 || o[i] - 1u > left) { aborted = true; break; }
+        if (left < 1 || o[i] < 2 || o[i] > 40 || o[i] - 1u > left) {
+          aborted = true;
+          break;
+        }
         i += o[i] - 1u;
         break;
     }

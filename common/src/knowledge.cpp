@@ -37,7 +37,7 @@ PortKnowledge::PortKnowledge(const ServiceRegistry& services, OsProfileDb profil
       }
   }
   std::vector<std::uint8_t> server_range[2] = {std::vector<std::uint8_t>(kPortCount, 0),
-                                                std::vector<std::uint8_t>(kPortCount, 0)};
+                                               std::vector<std::uint8_t>(kPortCount, 0)};
   for (const auto& use : notable_.uses()) {
     if (use.kind == "client-range") continue;
     for (const auto& r : use.ports.ranges())

@@ -12,7 +12,8 @@ namespace {
 using namespace toml_fields;
 
 Result<NotablePortUse> read_use(const toml::table& t, const std::string& at) {
-  if (auto k = only_known_keys(t, {"ports", "transports", "name", "kind", "description", "source", "confidence"}, at); !k)
+  if (auto k = only_known_keys(t, {"ports", "transports", "name", "kind", "description", "source", "confidence"}, at);
+      !k)
     return k.error();
   NotablePortUse use;
   auto ports = string_field(t, "ports", at);

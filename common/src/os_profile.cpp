@@ -17,8 +17,8 @@ using namespace toml_fields;
 
 Result<OsProfile> read_profile(const toml::table& t, const std::string& at) {
   if (auto k = only_known_keys(t,
-                               {"id", "family", "name", "versions", "ranges", "initial_ttl", "selection",
-                                "syn_options", "prior", "gateway", "history", "sources", "notes"},
+                               {"id", "family", "name", "versions", "ranges", "initial_ttl", "selection", "syn_options",
+                                "prior", "gateway", "history", "sources", "notes"},
                                at);
       !k)
     return k.error();
@@ -70,7 +70,9 @@ Result<OsProfile> read_profile(const toml::table& t, const std::string& at) {
   }
 
   const auto sel = parse_port_selection(*selection);
-  if (!sel) return make_error(here + "selection '" + *selection + "' is not one of random, even-connect, global-counter, count-down");
+  if (!sel)
+    return make_error(here + "selection '" + *selection +
+                      "' is not one of random, even-connect, global-counter, count-down");
   p.selection = *sel;
 
   if (const auto* node = t.get("initial_ttl")) {
@@ -106,8 +108,8 @@ std::string_view to_string(PortSelection s) noexcept {
 }
 
 std::optional<PortSelection> parse_port_selection(std::string_view text) noexcept {
-  for (auto s : {PortSelection::random, PortSelection::even_connect, PortSelection::global_counter,
-                 PortSelection::count_down})
+  for (auto s :
+       {PortSelection::random, PortSelection::even_connect, PortSelection::global_counter, PortSelection::count_down})
     if (to_string(s) == text) return s;
   return std::nullopt;
 }
@@ -149,7 +151,8 @@ Result<OsProfileDb> OsProfileDb::load_file(const std::filesystem::path& path) {
 OsProfileDb OsProfileDb::overridden_by(const OsProfileDb& user) const {
   OsProfileDb out = *this;
   for (const auto& p : user.profiles_) {
-    auto it = std::find_if(out.profiles_.begin(), out.profiles_.end(), [&](const OsProfile& q) { return q.id == p.id; });
+    auto it =
+        std::find_if(out.profiles_.begin(), out.profiles_.end(), [&](const OsProfile& q) { return q.id == p.id; });
     if (it != out.profiles_.end())
       *it = p;
     else

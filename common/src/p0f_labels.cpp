@@ -12,7 +12,8 @@ namespace {
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 bool icontains(std::string_view hay, std::string_view needle) {
@@ -40,11 +41,21 @@ struct NamedProfile {
   std::string_view profile_id;
 };
 constexpr std::array<NamedProfile, 15> kByName{{
-    {"Mac OS X", "macos"}, {"MacOS X", "macos"}, {"macOS", "macos"}, {"Mac OS", "macos"},
-    {"iOS", "ios"},        {"iPadOS", "ios"},    {"Android", "android"},
-    {"FreeBSD", "freebsd"}, {"OpenBSD", "openbsd"}, {"NetBSD", "netbsd"},
-    {"Solaris", "solaris"}, {"SunOS", "solaris"}, {"AIX", "aix"},
-    {"HP-UX", "hpux"},     {"z/OS", "zos"},
+    {"Mac OS X", "macos"},
+    {"MacOS X", "macos"},
+    {"macOS", "macos"},
+    {"Mac OS", "macos"},
+    {"iOS", "ios"},
+    {"iPadOS", "ios"},
+    {"Android", "android"},
+    {"FreeBSD", "freebsd"},
+    {"OpenBSD", "openbsd"},
+    {"NetBSD", "netbsd"},
+    {"Solaris", "solaris"},
+    {"SunOS", "solaris"},
+    {"AIX", "aix"},
+    {"HP-UX", "hpux"},
+    {"z/OS", "zos"},
 }};
 
 // Windows releases by the words p0f and portclass's file use for them:
@@ -76,19 +87,22 @@ struct Version {
 std::vector<Version> versions(std::string_view s) {
   std::vector<Version> out;
   for (std::size_t i = 0; i < s.size();) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i])) || (i > 0 && std::isalnum(static_cast<unsigned char>(s[i - 1])))) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i])) ||
+        (i > 0 && std::isalnum(static_cast<unsigned char>(s[i - 1])))) {
       ++i;
       continue;
     }
     Version v;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) v.major = v.major * 10 + static_cast<unsigned>(s[i++] - '0');
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+      v.major = v.major * 10 + static_cast<unsigned>(s[i++] - '0');
     if (i + 1 < s.size() && s[i] == '.' && (s[i + 1] == 'x' || std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       ++i;
       if (s[i] == 'x') {
         v.minor = 999;
         ++i;
       } else {
-        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) v.minor = v.minor * 10 + static_cast<unsigned>(s[i++] - '0');
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+          v.minor = v.minor * 10 + static_cast<unsigned>(s[i++] - '0');
       }
     }
     // Skip the rest of "2.6.32" and "2.4.x".
@@ -110,7 +124,8 @@ LabelProfile linux_profile(bool generic, std::string_view flavor) {
   constexpr Version kLinux42{4, 2};
   const Version oldest = *std::min_element(v.begin(), v.end());
   const Version newest = *std::max_element(v.begin(), v.end());
-  const bool open_ended = icontains(flavor, "newer") || icontains(flavor, "later") || flavor.find('+') != std::string_view::npos;
+  const bool open_ended =
+      icontains(flavor, "newer") || icontains(flavor, "later") || flavor.find('+') != std::string_view::npos;
   if (oldest >= kLinux42) return {"linux", true};
   if (open_ended || newest >= kLinux42) return {"linux", false};  // "3.11 and newer": both ranges
   return {"linux-2.6.23", true};
@@ -118,7 +133,8 @@ LabelProfile linux_profile(bool generic, std::string_view flavor) {
 
 }  // namespace
 
-LabelProfile profile_for_label(bool generic, std::string_view os_class, std::string_view name, std::string_view flavor) {
+LabelProfile profile_for_label(bool generic, std::string_view os_class, std::string_view name,
+                               std::string_view flavor) {
   // Class '!' is an application (NMap, p0f-sendsyn), never an OS verdict.
   if (os_class == "!") return {"", false};
   if (iequal(name, "Linux")) return linux_profile(generic, flavor);

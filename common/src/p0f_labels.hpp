@@ -16,7 +16,6 @@ struct LabelProfile {
 };
 
 // Names compare case-insensitively, as p0f's lookup_name_id() does.
-LabelProfile profile_for_label(bool generic, std::string_view os_class, std::string_view name,
-                               std::string_view flavor);
+LabelProfile profile_for_label(bool generic, std::string_view os_class, std::string_view name, std::string_view flavor);
 
 }  // namespace portclass::detail

@@ -113,8 +113,8 @@ std::uint32_t PortSet::size() const noexcept {
 bool PortSet::contains(Port p) const noexcept { return contains(PortRange{p, p}); }
 
 bool PortSet::contains(const PortRange& r) const noexcept {
-  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), r.first,
-                             [](Port v, const PortRange& x) { return v < x.first; });
+  auto it =
+      std::upper_bound(ranges_.begin(), ranges_.end(), r.first, [](Port v, const PortRange& x) { return v < x.first; });
   if (it == ranges_.begin()) return false;
   return std::prev(it)->contains(r);
 }

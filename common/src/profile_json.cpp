@@ -14,9 +14,9 @@ struct HostProfileCodec {
   static json encode_ports(const DistinctPorts& ports) { return ports.to_set().to_string(); }
 
   static json encode_sequence(const SequenceStats& s) {
-    return {{"events", s.events},           {"unit_rises", s.unit_rises}, {"unit_falls", s.unit_falls},
+    return {{"events", s.events},           {"unit_rises", s.unit_rises},   {"unit_falls", s.unit_falls},
             {"small_rises", s.small_rises}, {"small_falls", s.small_falls}, {"first_time", s.first_time},
-            {"last_time", s.last_time},     {"first_port", s.first_port}, {"last_port", s.last_port}};
+            {"last_time", s.last_time},     {"first_port", s.first_port},   {"last_port", s.last_port}};
   }
 
   static json encode(const HostProfile& p) {
@@ -32,10 +32,12 @@ struct HostProfileCodec {
     }
     return {{"packets", p.packets_},
             {"transports", transports},
-            {"signatures", {{"syn", p.syn_signatures_}, {"syn_ack", p.synack_signatures_},
-                            {"dropped", p.signatures_dropped_}}},
-            {"dns", {{"queries", p.dns_queries_}, {"ports", encode_ports(p.dns_ports_)},
-                     {"sequence", encode_sequence(p.dns_sequence_)}}}};
+            {"signatures",
+             {{"syn", p.syn_signatures_}, {"syn_ack", p.synack_signatures_}, {"dropped", p.signatures_dropped_}}},
+            {"dns",
+             {{"queries", p.dns_queries_},
+              {"ports", encode_ports(p.dns_ports_)},
+              {"sequence", encode_sequence(p.dns_sequence_)}}}};
   }
 
   // Decoding: each reader takes the JSON path for its messages.
@@ -50,7 +52,8 @@ struct HostProfileCodec {
   }
 
   static Result<Port> port(const json& j, const std::string& path) {
-    if (!j.is_number_unsigned() || j.get<std::uint64_t>() > 65535) return make_error(path + ": expected a port 0-65535");
+    if (!j.is_number_unsigned() || j.get<std::uint64_t>() > 65535)
+      return make_error(path + ": expected a port 0-65535");
     return static_cast<Port>(j.get<std::uint64_t>());
   }
 

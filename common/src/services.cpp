@@ -37,8 +37,7 @@ const std::vector<ServiceName>& no_names() {
 const ServiceRegistry& ServiceRegistry::system() {
   // The built-in copy, never a file of the machine: the same names wherever
   // the library runs (data/iana-services.txt says which registry it is).
-  static const ServiceRegistry registry =
-      parse(data::iana_services_txt(), std::string(kBuiltinOrigin)).value();
+  static const ServiceRegistry registry = parse(data::iana_services_txt(), std::string(kBuiltinOrigin)).value();
   return registry;
 }
 

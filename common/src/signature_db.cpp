@@ -47,7 +47,8 @@ struct ParsedFile {
 // One file, line by line; the first problem ends it.
 class FileParser {
  public:
-  FileParser(std::string origin, bool require_sources) : origin_(std::move(origin)), require_sources_(require_sources) {}
+  FileParser(std::string origin, bool require_sources)
+      : origin_(std::move(origin)), require_sources_(require_sources) {}
 
   Result<ParsedFile> run(std::string_view text) {
     std::size_t start = 0;
@@ -63,7 +64,9 @@ class FileParser {
   }
 
  private:
-  Error fail(const std::string& why) const { return make_error(quoted_text(origin_, 4096) + ":" + std::to_string(line_) + ": " + why); }
+  Error fail(const std::string& why) const {
+    return make_error(quoted_text(origin_, 4096) + ":" + std::to_string(line_) + ": " + why);
+  }
   Error fail_at(std::size_t line, const std::string& why) const {
     return make_error(quoted_text(origin_, 4096) + ":" + std::to_string(line) + ": " + why);
   }
@@ -92,10 +95,14 @@ class FileParser {
 
   std::optional<Error> section(std::string_view line) {
     if (auto e = close_label()) return e;
-    if (line == "[mtu]") section_ = Section::mtu;
-    else if (line == "[tcp:request]") section_ = Section::tcp_request;
-    else if (line == "[tcp:response]") section_ = Section::tcp_response;
-    else if (line == "[http:request]" || line == "[http:response]") section_ = Section::skipped;
+    if (line == "[mtu]")
+      section_ = Section::mtu;
+    else if (line == "[tcp:request]")
+      section_ = Section::tcp_request;
+    else if (line == "[tcp:response]")
+      section_ = Section::tcp_response;
+    else if (line == "[http:request]" || line == "[http:response]")
+      section_ = Section::skipped;
     else
       return fail("unknown section '" + quoted_text(line) +
                   "' ([mtu], [tcp:request], [tcp:response], [http:request], [http:response])");
@@ -130,8 +137,7 @@ class FileParser {
     const std::size_t c1 = value.find(':');
     const std::size_t c2 = c1 == std::string_view::npos ? c1 : value.find(':', c1 + 1);
     const std::size_t c3 = c2 == std::string_view::npos ? c2 : value.find(':', c2 + 1);
-    if (c3 == std::string_view::npos)
-      return fail("label '" + quoted_text(value) + "' is not type:class:name:flavor");
+    if (c3 == std::string_view::npos) return fail("label '" + quoted_text(value) + "' is not type:class:name:flavor");
     const std::string_view type = value.substr(0, c1);
     const std::string_view os_class = value.substr(c1 + 1, c2 - c1 - 1);
     const std::string_view name = value.substr(c2 + 1, c3 - c2 - 1);
@@ -140,8 +146,9 @@ class FileParser {
       return fail("label class '" + quoted_text(os_class) + "' is not '!' or letters and digits");
     if (os_class != "!" && !classes_.empty() && !classes_.count(std::string(os_class)))
       return fail("label class '" + quoted_text(os_class) + "' is not in the file's 'classes' line");
-    if (name.empty() || !std::all_of(name.begin(), name.end(),
-                                     [](char c) { return is_alnum(c) || kNameChars.find(c) != std::string_view::npos; }))
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+          return is_alnum(c) || kNameChars.find(c) != std::string_view::npos;
+        }))
       return fail("label name '" + quoted_text(name) + "' is empty or has characters other than letters, digits and " +
                   std::string(kNameChars));
 
@@ -184,7 +191,8 @@ class FileParser {
     if (section_ == Section::mtu) {
       if (mtu_label_.empty()) return fail("MTU sig before any label");
       std::uint32_t mtu = 0;
-      if (value.empty() || value.size() > 5 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      if (value.empty() || value.size() > 5 ||
+          !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return fail("MTU '" + quoted_text(value) + "' is not 1-65535");
       for (char c : value) mtu = mtu * 10 + static_cast<std::uint32_t>(c - '0');
       if (mtu == 0 || mtu > 65535) return fail("MTU '" + quoted_text(value) + "' is not 1-65535");
@@ -194,8 +202,8 @@ class FileParser {
     if (!open_label_) return fail("sig before any label");
     auto pattern = SignaturePattern::parse(value);
     if (!pattern) return fail(pattern.error().message);
-    out_.sigs.push_back(ParsedSig{std::move(pattern).value(), out_.labels.size() - 1, line_,
-                                  section_ == Section::tcp_response});
+    out_.sigs.push_back(
+        ParsedSig{std::move(pattern).value(), out_.labels.size() - 1, line_, section_ == Section::tcp_response});
     ++out_.label_sigs.back();
     return std::nullopt;
   }

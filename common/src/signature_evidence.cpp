@@ -39,7 +39,8 @@ double ratio(MatchKind kind, std::uint8_t ip_version) noexcept {
 
 }  // namespace
 
-std::vector<SeenSignature> seen_signatures(const HostProfile& host, const SignatureDb* db, const OsProfileDb& profiles) {
+std::vector<SeenSignature> seen_signatures(const HostProfile& host, const SignatureDb* db,
+                                           const OsProfileDb& profiles) {
   std::vector<SeenSignature> out;
   for (const bool syn_ack : {false, true}) {
     for (const auto& [key, n] : host.signatures(syn_ack)) {
@@ -52,7 +53,8 @@ std::vector<SeenSignature> seen_signatures(const HostProfile& host, const Signat
       out.push_back(std::move(s));
     }
   }
-  std::stable_sort(out.begin(), out.end(), [](const SeenSignature& a, const SeenSignature& b) { return a.count > b.count; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const SeenSignature& a, const SeenSignature& b) { return a.count > b.count; });
   return out;
 }
 
@@ -66,7 +68,8 @@ double signature_log_likelihood(const SeenSignature& seen, const OsProfile& prof
   if (seen.syn_ack) return 0.0;
   if (profile.syn_options.empty()) return std::log(kLayoutUnlisted);
   const std::string letters = seen.signature.letters();
-  const bool listed = std::find(profile.syn_options.begin(), profile.syn_options.end(), letters) != profile.syn_options.end();
+  const bool listed =
+      std::find(profile.syn_options.begin(), profile.syn_options.end(), letters) != profile.syn_options.end();
   return std::log(listed ? kLayoutListed : kLayoutOther);
 }
 

@@ -18,9 +18,9 @@ struct SeenSignature {
   const std::string* key = nullptr;  // into the HostProfile
   bool syn_ack = false;
   std::uint64_t count = 0;
-  TcpSignature signature;               // parsed back from the key
-  std::optional<SignatureMatch> match;  // labels live in the SignatureDb
-  const OsProfile* points_at = nullptr; // the OS profile the matched label names
+  TcpSignature signature;                // parsed back from the key
+  std::optional<SignatureMatch> match;   // labels live in the SignatureDb
+  const OsProfile* points_at = nullptr;  // the OS profile the matched label names
 };
 
 // Most frequent first; keys that do not parse are skipped (profile JSON

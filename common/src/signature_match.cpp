@@ -32,11 +32,16 @@ std::optional<unsigned> option_bytes(std::string_view layout) {
     std::size_t end = layout.find(',', start);
     if (end == std::string_view::npos) end = layout.size();
     const std::string_view item = layout.substr(start, end - start);
-    if (item == "mss") bytes += 4;
-    else if (item == "nop") bytes += 1;
-    else if (item == "ws") bytes += 3;
-    else if (item == "sok") bytes += 2;
-    else if (item == "ts") bytes += 10;
+    if (item == "mss")
+      bytes += 4;
+    else if (item == "nop")
+      bytes += 1;
+    else if (item == "ws")
+      bytes += 3;
+    else if (item == "sok")
+      bytes += 2;
+    else if (item == "ts")
+      bytes += 10;
     else if (item.starts_with("eol+") && item.size() > 4 && item.size() <= 7) {
       unsigned pad = 0;
       for (char c : item.substr(4)) {
@@ -84,7 +89,8 @@ WindowMultiple window_multiple(const TcpSignature& s, std::optional<std::uint16_
     add(1500 - kMinTcp6 - 12, false);
   }
   add(mss + kMinTcp4, true);
-  if (const auto options = option_bytes(s.layout)) add(mss + (v6 ? 40 : 20 + s.ip_options_length) + 20 + *options, true);
+  if (const auto options = option_bytes(s.layout))
+    add(mss + (v6 ? 40 : 20 + s.ip_options_length) + 20 + *options, true);
   if (v6) add(mss + kMinTcp6, true);
   add(1500, true);
   if (peer_mss) {
@@ -183,11 +189,13 @@ std::optional<SignatureMatch> SignatureDb::match(const TcpSignature& s, std::opt
       fuzzy = &e;
     }
   }
-  if (generic) return result(*generic, MatchKind::generic, static_cast<std::uint8_t>(generic->pattern.initial_ttl - s.ttl));
+  if (generic)
+    return result(*generic, MatchKind::generic, static_cast<std::uint8_t>(generic->pattern.initial_ttl - s.ttl));
   // No fuzzy matching for userland tools: their TTLs and quirks are random.
   if (!fuzzy || labels_[fuzzy->label].os_class == "!") return std::nullopt;
   const SignaturePattern& p = fuzzy->pattern;
-  const bool ttl_fits = p.initial_ttl >= s.ttl && (p.ttl_random || p.initial_ttl - s.ttl <= static_cast<int>(kMaxDistance));
+  const bool ttl_fits =
+      p.initial_ttl >= s.ttl && (p.ttl_random || p.initial_ttl - s.ttl <= static_cast<int>(kMaxDistance));
   return result(*fuzzy, MatchKind::fuzzy,
                 ttl_fits ? static_cast<std::uint8_t>(p.initial_ttl - s.ttl) : guess_distance(s.ttl));
 }

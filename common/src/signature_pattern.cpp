@@ -118,7 +118,8 @@ std::optional<Error> parse_quirk_list(std::string_view s, SignaturePattern& p) {
   constexpr std::uint32_t kIpv4Only = quirk_df | quirk_id_plus | quirk_id_minus | quirk_zero_plus;
   if (p.ip_version == 6 && (*quirks & kIpv4Only))
     return bad("quirks", s, "name an IPv4-only quirk (df, id+, id-, 0+) in an IPv6 signature");
-  if (p.ip_version == 4 && (*quirks & quirk_flow)) return bad("quirks", s, "name 'flow' (IPv6 only) in an IPv4 signature");
+  if (p.ip_version == 4 && (*quirks & quirk_flow))
+    return bad("quirks", s, "name 'flow' (IPv6 only) in an IPv4 signature");
   p.quirks = *quirks;
   return std::nullopt;
 }

@@ -19,9 +19,9 @@ using detail::split_fields;
 
 // p0f's names, in the order p0f prints them (fp_tcp.c's dump_sig); the bit
 // of each is its index, as in the Quirk enum.
-constexpr std::array<std::string_view, 17> kQuirkNames{
-    "df",  "id+",   "id-",    "ecn",  "0+",   "flow", "seq-", "ack+", "ack-",
-    "uptr+", "urgf+", "pushf+", "ts1-", "ts2+", "opt+", "exws", "bad"};
+constexpr std::array<std::string_view, 17> kQuirkNames{"df",   "id+",  "id-",  "ecn",   "0+",    "flow",
+                                                       "seq-", "ack+", "ack-", "uptr+", "urgf+", "pushf+",
+                                                       "ts1-", "ts2+", "opt+", "exws",  "bad"};
 
 // p0f's dump_sig guesses a distance only up to this many hops (config.h MAX_DIST).
 constexpr unsigned kMaxDistance = 35;
@@ -38,7 +38,7 @@ constexpr unsigned kMinTcp6 = 60;
 struct LayoutItem {
   std::string_view letter;  // the old letter form
   unsigned bytes = 0;
-  bool last = false;        // eol+N ends the list
+  bool last = false;  // eol+N ends the list
 };
 std::optional<LayoutItem> layout_item(std::string_view item) {
   if (item == "mss") return LayoutItem{"M", 4};
@@ -223,10 +223,14 @@ Result<TcpSignature> parse_signature_key(std::string_view key, bool syn_ack) {
   }
   s.layout = std::string(f[5]);
   // The layout says whether the options are there; the numbers say their value.
-  if (has_mss) s.mss = static_cast<std::uint16_t>(*mss);
-  else if (*mss != 0) return key_error(key, "MSS " + std::to_string(*mss) + " without an mss option");
-  if (has_ws) s.window_scale = static_cast<std::uint8_t>(*scale);
-  else if (*scale != 0) return key_error(key, "window scale " + std::to_string(*scale) + " without a ws option");
+  if (has_mss)
+    s.mss = static_cast<std::uint16_t>(*mss);
+  else if (*mss != 0)
+    return key_error(key, "MSS " + std::to_string(*mss) + " without an mss option");
+  if (has_ws)
+    s.window_scale = static_cast<std::uint8_t>(*scale);
+  else if (*scale != 0)
+    return key_error(key, "window scale " + std::to_string(*scale) + " without a ws option");
 
   auto quirks = parse_quirks(f[6]);
   if (!quirks) return key_error(key, quirks.error().message);

@@ -56,7 +56,8 @@ Result<std::vector<OwnedInterval>> most_specific(const std::vector<std::pair<IpP
     if (!unique.empty() && unique.back().low == s.low && unique.back().length == s.length) {
       if (unique.back().owner != s.owner) {
         const Interval i{to_bytes(s.low, width), to_bytes(s.high, width)};
-        return make_error("subnet " + format_value(width == 4 ? ValueKind::ipv4 : ValueKind::ipv6, i) + " is given twice with different ranges");
+        return make_error("subnet " + format_value(width == 4 ? ValueKind::ipv4 : ValueKind::ipv6, i) +
+                          " is given twice with different ranges");
       }
       continue;
     }
@@ -97,8 +98,7 @@ Result<std::vector<OwnedInterval>> most_specific(const std::vector<std::pair<IpP
 }
 
 std::vector<Interval> merge_intervals(std::vector<Interval> intervals) {
-  std::sort(intervals.begin(), intervals.end(),
-            [](const Interval& a, const Interval& b) { return a.low < b.low; });
+  std::sort(intervals.begin(), intervals.end(), [](const Interval& a, const Interval& b) { return a.low < b.low; });
   std::vector<Interval> out;
   for (Interval& i : intervals) {
     if (!out.empty()) {

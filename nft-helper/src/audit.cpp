@@ -120,8 +120,8 @@ class Auditor {
             "accepts established packets to these ports in both directions: add ct direction reply");
     }
     if (matches_related(f) && (!f.l4protos || std::any_of(f.l4protos->begin(), f.l4protos->end(), [](std::uint8_t p) {
-                                 return p != IPPROTO_ICMP && p != IPPROTO_ICMPV6;
-                               })))
+          return p != IPPROTO_ICMP && p != IPPROTO_ICMPV6;
+        })))
       add(Severity::too_open, "related-beyond-icmp", place, text,
           "accepts related packets of other protocols than ICMP: conntrack helpers (FTP, SIP ...) can then open "
           "ports; limit related to ICMP/ICMPv6 and assign helpers explicitly");
@@ -133,8 +133,8 @@ class Auditor {
       const PortSet outside = f.dports->difference(eph_);
       if (!inside.empty() && !outside.empty())
         add(Severity::too_open, "return-range-too-wide", place, text,
-            "accepts return traffic to " + std::to_string(outside.size()) + " ports outside this host's ephemeral range " +
-                eph_.to_string() + ": " + outside.to_string());
+            "accepts return traffic to " + std::to_string(outside.size()) +
+                " ports outside this host's ephemeral range " + eph_.to_string() + ": " + outside.to_string());
       else if (inside.empty() && outside.size() > kFixedPortAllowance)
         add(Severity::too_open, "return-range-too-wide", place, text,
             "accepts return traffic to " + outside.to_string() + ", none of it in this host's ephemeral range " +
@@ -199,8 +199,8 @@ class Auditor {
       if (!eph_.contains(s.port) || !reported.insert({s.transport, s.port}).second) continue;
       const std::string name(to_string(s.transport));
       add(Severity::will_break, "service-in-ephemeral", "host", name + " port " + std::to_string(s.port),
-          std::string(s.transport == Transport::tcp ? "a TCP" : "a UDP") + " service listens on " + std::to_string(s.port) + ", inside the ephemeral range " +
-              eph_.to_string() +
+          std::string(s.transport == Transport::tcp ? "a TCP" : "a UDP") + " service listens on " +
+              std::to_string(s.port) + ", inside the ephemeral range " + eph_.to_string() +
               ": outgoing connections can take the port while it restarts, and return-traffic rules cover it; "
               "add it to net.ipv4.ip_local_reserved_ports or move it");
     }
@@ -250,12 +250,12 @@ nlohmann::ordered_json to_json(const AuditReport& r) {
                             {"message", f.message}});
   json listening = json::array();
   for (const ListeningSocket& s : r.host.listening)
-    listening.push_back(json{{"transport", std::string(to_string(s.transport))}, {"port", s.port}, {"address", s.address}});
-  return json{{"host",
-               json{{"ip_local_port_range", r.host.range.range.to_string()},
-                    {"ip_local_reserved_ports", r.host.range.reserved.to_string()},
-                    {"ephemeral", r.host.range.ephemeral().to_string()},
-                    {"listening", listening}}},
+    listening.push_back(
+        json{{"transport", std::string(to_string(s.transport))}, {"port", s.port}, {"address", s.address}});
+  return json{{"host", json{{"ip_local_port_range", r.host.range.range.to_string()},
+                            {"ip_local_reserved_ports", r.host.range.reserved.to_string()},
+                            {"ephemeral", r.host.range.ephemeral().to_string()},
+                            {"listening", listening}}},
               {"chains_checked", r.chains_checked},
               {"rules_checked", r.rules_checked},
               {"findings", findings}};

@@ -91,11 +91,16 @@ Result<Subnet> parse_subnet(std::string_view prefix, std::string_view range, con
 }
 
 Result<void> set_protocol(Protocols& p, std::string_view name) {
-  if (name == "ntp") p.ntp = true;
-  else if (name == "dhcp") p.dhcp = true;
-  else if (name == "mdns") p.mdns = true;
-  else if (name == "ike") p.ike = true;
-  else return make_error("unknown protocol " + quoted_for_error(name) + ": expected ntp, dhcp, mdns or ike");
+  if (name == "ntp")
+    p.ntp = true;
+  else if (name == "dhcp")
+    p.dhcp = true;
+  else if (name == "mdns")
+    p.mdns = true;
+  else if (name == "ike")
+    p.ike = true;
+  else
+    return make_error("unknown protocol " + quoted_for_error(name) + ": expected ntp, dhcp, mdns or ike");
   return {};
 }
 
@@ -110,8 +115,7 @@ Result<PortSet> parse_ports(std::string_view what, std::string_view text) {
 
 Result<RangeSpec> resolve_range(std::string_view text, const std::map<std::string, PortSet>& named,
                                 const OsProfileDb& db) {
-  if (text == "live")
-    return make_error("range \"live\" is only for this host (host mode)");
+  if (text == "live") return make_error("range \"live\" is only for this host (host mode)");
   if (auto it = named.find(std::string(text)); it != named.end())
     return RangeSpec{it->first, it->second, "range " + it->first + " " + join_ranges(it->second)};
   if (const OsProfile* profile = db.find(text))
@@ -144,8 +148,7 @@ Result<OsProfileDb> read_profiles(std::string_view origin, const toml::table& do
 
 // A top-level string key, checked by CHECK (mode, identifier or comment rules).
 template <class T, class Check>
-Result<void> read_checked(std::string_view origin, const toml::table& doc, std::string_view key, T& out,
-                          Check check) {
+Result<void> read_checked(std::string_view origin, const toml::table& doc, std::string_view key, T& out, Check check) {
   auto s = read_string(origin, doc, key);
   if (!s) return s.error();
   if (!*s) return {};
@@ -157,15 +160,18 @@ Result<void> read_checked(std::string_view origin, const toml::table& doc, std::
 
 Result<void> read_top_level(std::string_view origin, const toml::table& doc, Config& c) {
   if (auto r = read_checked(origin, doc, "mode", c.mode, parse_mode); !r) return r;
-  if (auto r = read_checked(origin, doc, "table", c.table, [](std::string_view v) { return check_identifier("table", v); });
+  if (auto r =
+          read_checked(origin, doc, "table", c.table, [](std::string_view v) { return check_identifier("table", v); });
       !r)
     return r;
   if (auto r = read_checked(origin, doc, "comment", c.comment,
                             [](std::string_view v) { return check_comment("comment", v); });
       !r)
     return r;
-  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ipv4", &c.ipv4}, {"ipv6", &c.ipv6},
-                            {"stateless", &c.stateless}, {"ping", &c.ping}})
+  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ipv4", &c.ipv4},
+                            {"ipv6", &c.ipv6},
+                            {"stateless", &c.stateless},
+                            {"ping", &c.ping}})
     if (auto b = read_bool(origin, doc, key, *field); !b) return b;
   return {};
 }
@@ -237,8 +243,8 @@ Result<void> read_subnets(std::string_view origin, const toml::table& doc, const
 }
 
 // tcp = [...] and udp = [...] of [services] or [outbound].
-Result<void> read_tcp_udp(std::string_view origin, const toml::table& t, const std::string& section_name,
-                          PortSet& tcp, PortSet& udp) {
+Result<void> read_tcp_udp(std::string_view origin, const toml::table& t, const std::string& section_name, PortSet& tcp,
+                          PortSet& udp) {
   auto tcp_ports = read_ports(origin, t, "tcp", section_name + ".tcp");
   if (!tcp_ports) return tcp_ports.error();
   auto udp_ports = read_ports(origin, t, "udp", section_name + ".udp");
@@ -270,8 +276,10 @@ Result<void> read_protocols(std::string_view origin, const toml::table& doc, Con
   if (!t) return t.error();
   if (!*t) return {};
   if (auto k = check_keys(origin, "protocols", **t, {"ntp", "dhcp", "mdns", "ike", "wireguard"}); !k) return k;
-  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ntp", &c.protocols.ntp}, {"dhcp", &c.protocols.dhcp},
-                            {"mdns", &c.protocols.mdns}, {"ike", &c.protocols.ike}})
+  for (auto [key, field] : {std::pair<std::string_view, bool*>{"ntp", &c.protocols.ntp},
+                            {"dhcp", &c.protocols.dhcp},
+                            {"mdns", &c.protocols.mdns},
+                            {"ike", &c.protocols.ike}})
     if (auto b = read_bool(origin, **t, key, *field); !b) return b;
   auto wg = read_ports(origin, **t, "wireguard", "protocols.wireguard");
   if (!wg) return wg.error();
@@ -340,9 +348,10 @@ Result<void> apply_overrides(Config& c, const Overrides& o, const OsProfileDb& d
     if (!subnet) return subnet.error();
     c.subnets.push_back(*subnet);
   }
-  const std::pair<const std::optional<std::string>*, PortSet*> ports[] = {
-      {&o.tcp_services, &c.tcp_services}, {&o.udp_services, &c.udp_services},
-      {&o.outbound_tcp, &c.outbound_tcp}, {&o.outbound_udp, &c.outbound_udp}};
+  const std::pair<const std::optional<std::string>*, PortSet*> ports[] = {{&o.tcp_services, &c.tcp_services},
+                                                                          {&o.udp_services, &c.udp_services},
+                                                                          {&o.outbound_tcp, &c.outbound_tcp},
+                                                                          {&o.outbound_udp, &c.outbound_udp}};
   const char* names[] = {"--tcp", "--udp", "--outbound-tcp", "--outbound-udp"};
   for (std::size_t i = 0; i < 4; ++i) {
     if (!*ports[i].first) continue;

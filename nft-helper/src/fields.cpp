@@ -48,30 +48,29 @@ const std::array<FieldInfo, 21> kFields = {{
      KeyType::icmp_type},
     {"icmp code", "icmp", "code", LoadSource::payload, 0, kTh, 1, 1, ValueKind::icmp_code, kV4, IPPROTO_ICMP,
      std::nullopt},
-    {"icmpv6 type", "icmpv6", "type", LoadSource::payload, 0, kTh, 0, 1, ValueKind::icmpv6_type, kV6,
-     IPPROTO_ICMPV6, KeyType::icmpv6_type},
+    {"icmpv6 type", "icmpv6", "type", LoadSource::payload, 0, kTh, 0, 1, ValueKind::icmpv6_type, kV6, IPPROTO_ICMPV6,
+     KeyType::icmpv6_type},
 }};
 
 using Names = std::initializer_list<std::pair<std::uint64_t, const char*>>;
 
 // nft's symbol tables (src/proto.c, src/datatype.c), the subset portclass
 // writes or may read back.
-const Names kProtoNames = {{1, "icmp"}, {2, "igmp"}, {6, "tcp"}, {17, "udp"}, {47, "gre"}, {50, "esp"},
-                           {51, "ah"},  {58, "ipv6-icmp"}, {132, "sctp"}, {136, "udplite"}};
+const Names kProtoNames = {{1, "icmp"}, {2, "igmp"}, {6, "tcp"},        {17, "udp"},   {47, "gre"},
+                           {50, "esp"}, {51, "ah"},  {58, "ipv6-icmp"}, {132, "sctp"}, {136, "udplite"}};
 const Names kNfprotoNames = {{NFPROTO_IPV4, "ipv4"}, {NFPROTO_IPV6, "ipv6"}};
-const Names kIcmpNames = {{0, "echo-reply"},        {3, "destination-unreachable"}, {4, "source-quench"},
-                          {5, "redirect"},          {8, "echo-request"},            {9, "router-advertisement"},
-                          {10, "router-solicitation"}, {11, "time-exceeded"},      {12, "parameter-problem"},
-                          {13, "timestamp-request"}, {14, "timestamp-reply"}};
-const Names kIcmpv6Names = {{1, "destination-unreachable"}, {2, "packet-too-big"}, {3, "time-exceeded"},
-                            {4, "parameter-problem"},       {128, "echo-request"}, {129, "echo-reply"},
-                            {130, "mld-listener-query"},    {131, "mld-listener-report"},
-                            {132, "mld-listener-done"},     {133, "nd-router-solicit"},
-                            {134, "nd-router-advert"},      {135, "nd-neighbor-solicit"},
-                            {136, "nd-neighbor-advert"},    {137, "nd-redirect"},
-                            {143, "mld2-listener-report"}};
-const Names kIcmpCodeNames = {{0, "net-unreachable"}, {1, "host-unreachable"}, {2, "prot-unreachable"},
-                              {3, "port-unreachable"}, {4, "frag-needed"},     {9, "net-prohibited"},
+const Names kIcmpNames = {
+    {0, "echo-reply"},         {3, "destination-unreachable"}, {4, "source-quench"},        {5, "redirect"},
+    {8, "echo-request"},       {9, "router-advertisement"},    {10, "router-solicitation"}, {11, "time-exceeded"},
+    {12, "parameter-problem"}, {13, "timestamp-request"},      {14, "timestamp-reply"}};
+const Names kIcmpv6Names = {
+    {1, "destination-unreachable"}, {2, "packet-too-big"},        {3, "time-exceeded"},
+    {4, "parameter-problem"},       {128, "echo-request"},        {129, "echo-reply"},
+    {130, "mld-listener-query"},    {131, "mld-listener-report"}, {132, "mld-listener-done"},
+    {133, "nd-router-solicit"},     {134, "nd-router-advert"},    {135, "nd-neighbor-solicit"},
+    {136, "nd-neighbor-advert"},    {137, "nd-redirect"},         {143, "mld2-listener-report"}};
+const Names kIcmpCodeNames = {{0, "net-unreachable"},  {1, "host-unreachable"}, {2, "prot-unreachable"},
+                              {3, "port-unreachable"}, {4, "frag-needed"},      {9, "net-prohibited"},
                               {10, "host-prohibited"}, {13, "admin-prohibited"}};
 const Names kCtStateNames = {{1, "invalid"}, {2, "established"}, {4, "related"}, {8, "new"}, {64, "untracked"}};
 const Names kCtDirNames = {{0, "original"}, {1, "reply"}};

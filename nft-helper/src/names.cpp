@@ -11,11 +11,22 @@ bool lower_or_digit(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0
 bool comment_char(char c) noexcept {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case ' ': case ',': case '.': case ':': case ';': case '(': case ')': case '/':
-    case '_': case '+': case '=': case '@': case '%': case '#': case '-':
-      return true;
-    default:
-      return false;
+    case ' ':
+    case ',':
+    case '.':
+    case ':':
+    case ';':
+    case '(':
+    case ')':
+    case '/':
+    case '_':
+    case '+':
+    case '=':
+    case '@':
+    case '%':
+    case '#':
+    case '-': return true;
+    default: return false;
   }
 }
 

@@ -21,9 +21,8 @@ Error worded(const std::string& name, const std::filesystem::path& path, const h
     case host::NetnsStep::open: message = who + "cannot open " + path.string() + ": " + why; break;
     case host::NetnsStep::enter:
       // EINVAL: a plain file or stale mount point, what a deleted namespace can leave.
-      message = e.error_number == EINVAL
-                    ? who + path.string() + " is not a network namespace (setns: " + why + ")"
-                    : who + "setns failed: " + why;
+      message = e.error_number == EINVAL ? who + path.string() + " is not a network namespace (setns: " + why + ")"
+                                         : who + "setns failed: " + why;
       break;
     default: message = who + e.message; break;
   }

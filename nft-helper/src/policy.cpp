@@ -61,8 +61,8 @@ std::string fit(std::string comment) {
 
 struct Group {
   PortSet ports;
-  std::set<std::string> labels;  // identifier forms, for the set names
-  std::set<std::string> origins; // for the comments
+  std::set<std::string> labels;   // identifier forms, for the set names
+  std::set<std::string> origins;  // for the comments
   std::string name;
   std::vector<Interval> v4;
   std::vector<Interval> v6;
@@ -136,7 +136,8 @@ void Builder::icmp_stateful(const std::string& chain) {
   const auto protos = icmp_protocols();
   if (protos.empty()) return;
   rule(chain, {ct_state(kCtEstablished), ct_reply(), any_of(Field::meta_l4proto, protos)}, Verdict::accept,
-       c_.mode == Mode::host ? "echo replies to pings this host sent" : "echo replies to pings the protected hosts sent");
+       c_.mode == Mode::host ? "echo replies to pings this host sent"
+                             : "echo replies to pings the protected hosts sent");
   rule(chain, {ct_state(kCtRelated), any_of(Field::meta_l4proto, protos)}, Verdict::accept,
        "ICMP errors about known connections (path MTU, unreachable): related stops at ICMP");
 }
@@ -241,8 +242,7 @@ void Builder::outbound_host() {
   const Protocols& p = c_.protocols;
   if (p.ntp) rule(chain, {eq(Field::udp_dport, 123)}, Verdict::accept, "NTP queries");
   if (p.dhcp) {
-    if (c_.ipv4)
-      rule(chain, {eq(Field::udp_sport, 68), eq(Field::udp_dport, 67)}, Verdict::accept, "DHCP requests");
+    if (c_.ipv4) rule(chain, {eq(Field::udp_sport, 68), eq(Field::udp_dport, 67)}, Verdict::accept, "DHCP requests");
     if (c_.ipv6)
       rule(chain, {eq(Field::udp_sport, 546), eq(Field::udp_dport, 547)}, Verdict::accept, "DHCPv6 requests");
   }
@@ -409,7 +409,8 @@ Result<void> Builder::gateway_sets() {
 void Builder::gateway_returns(const std::string& chain) {
   const bool st = c_.stateless;
   for (const Group& g : groups_) {
-    const std::string why = "replies to connections hosts of " + join(g.origins) + " opened, only to " + g.ports.to_string();
+    const std::string why =
+        "replies to connections hosts of " + join(g.origins) + " opened, only to " + g.ports.to_string();
     for (const auto& [field, suffix] : {std::pair{Field::ip_daddr, "_v4"}, std::pair{Field::ip6_daddr, "_v6"}}) {
       const std::string addresses = g.name + suffix;
       if (!r_.find_set(addresses)) continue;
@@ -457,13 +458,11 @@ void Builder::gateway_outbound(const std::string& chain) {
 // The services the protected hosts offer, and their answers.
 void Builder::gateway_services(const std::string& chain) {
   const bool st = c_.stateless;
-  for (const auto& [dst, src, set_name] :
-       {std::tuple{Field::ip_daddr, Field::ip_saddr, "protected_v4"},
-        std::tuple{Field::ip6_daddr, Field::ip6_saddr, "protected_v6"}}) {
+  for (const auto& [dst, src, set_name] : {std::tuple{Field::ip_daddr, Field::ip_saddr, "protected_v4"},
+                                           std::tuple{Field::ip6_daddr, Field::ip6_saddr, "protected_v6"}}) {
     if (!r_.find_set(set_name)) continue;
-    for (const auto& [dport, sport, services] :
-         {std::tuple{Field::tcp_dport, Field::tcp_sport, "tcp_services"},
-          std::tuple{Field::udp_dport, Field::udp_sport, "udp_services"}}) {
+    for (const auto& [dport, sport, services] : {std::tuple{Field::tcp_dport, Field::tcp_sport, "tcp_services"},
+                                                 std::tuple{Field::udp_dport, Field::udp_sport, "udp_services"}}) {
       if (!r_.find_set(services)) continue;
       std::vector<Match> in, out;
       if (!st) in.push_back(ct_original());

@@ -61,8 +61,9 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
   std::vector<Group> groups;
   for (const IpPrefix& p : group_prefixes) groups.push_back(Group{p, {}, {}, 0});
   if (stored->empty() && !addresses.empty())
-    out.notes.push_back("the document stores no verdicts (a bare profile document): each host is inferred here, "
-                        "from its ports, TTL and TCP signatures, which may differ from what `portclass profile` printed");
+    out.notes.push_back(
+        "the document stores no verdicts (a bare profile document): each host is inferred here, "
+        "from its ports, TTL and TCP signatures, which may differ from what `portclass profile` printed");
 
   for (const IpAddress& address : addresses) {
     const HostProfile& host = *directory.find(address);
@@ -125,8 +126,7 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
 }
 
 Result<ProfileImport> import_profiles_file(const std::filesystem::path& path, const OsProfileDb& db,
-                                           const std::vector<IpPrefix>& group_prefixes,
-                                           const SignatureDb* signatures) {
+                                           const std::vector<IpPrefix>& group_prefixes, const SignatureDb* signatures) {
   std::ifstream in(path);
   if (!in) return make_error(path.string() + ": cannot read the profile document");
   nlohmann::json doc;

@@ -26,12 +26,12 @@ std::string match_text(const Match& m) {
     case Op::in_set:
       if (!m.set.empty()) return left + " @" + m.set;
       return left + " " + values_text(f.kind, m.values);
-    case Op::any_bits:
-      return left + " " + format_bits(f.kind, m.bits);
+    case Op::any_bits: return left + " " + format_bits(f.kind, m.bits);
     case Op::masked_neq: {
       std::string mask = format_bits(f.kind, m.bits);
       if (mask.find(' ') != std::string::npos) mask = "(" + mask + ")";
-      return left + " & " + mask + " != " + format_bits(f.kind, static_cast<std::uint32_t>(be_value(m.values.front().low)));
+      return left + " & " + mask +
+             " != " + format_bits(f.kind, static_cast<std::uint32_t>(be_value(m.values.front().low)));
     }
   }
   return left;

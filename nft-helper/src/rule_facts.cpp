@@ -17,8 +17,8 @@ enum class Held : std::uint8_t { none, meta, ct, payload };
 
 struct Register {
   Held held = Held::none;
-  std::uint32_t key = 0;     // meta / ct key
-  std::uint32_t base = 0;    // payload
+  std::uint32_t key = 0;   // meta / ct key
+  std::uint32_t base = 0;  // payload
   std::uint32_t offset = 0;
   std::uint32_t len = 0;
   bool masked = false;
@@ -46,9 +46,7 @@ PortSet port_compare(std::uint32_t op, Port v) {
   }
 }
 
-void narrow(std::optional<PortSet>& slot, const PortSet& ports) {
-  slot = slot ? slot->intersection(ports) : ports;
-}
+void narrow(std::optional<PortSet>& slot, const PortSet& ports) { slot = slot ? slot->intersection(ports) : ports; }
 
 void narrow_bytes(std::optional<std::set<std::uint8_t>>& slot, const std::set<std::uint8_t>& values) {
   if (!slot) {
@@ -62,8 +60,7 @@ void narrow_bytes(std::optional<std::set<std::uint8_t>>& slot, const std::set<st
 }
 
 bool is_statement(const KernelExpr& e) {
-  static const std::set<std::string> statements = {"counter", "log", "notrack", "objref", "quota", "dynset",
-                                                   "last"};
+  static const std::set<std::string> statements = {"counter", "log", "notrack", "objref", "quota", "dynset", "last"};
   if (statements.count(e.name)) return true;
   // meta/ct with a source register set something instead of loading it.
   return (e.name == "meta" || e.name == "ct") && e.sreg != 0 && e.dreg == 0;
@@ -145,8 +142,14 @@ class Interpreter {
     switch (v) {
       case NF_ACCEPT: f_.action = RuleAction::accept; break;
       case NF_DROP: f_.action = RuleAction::drop; break;
-      case NFT_JUMP: f_.action = RuleAction::jump; f_.target = chain; break;
-      case NFT_GOTO: f_.action = RuleAction::go_to; f_.target = chain; break;
+      case NFT_JUMP:
+        f_.action = RuleAction::jump;
+        f_.target = chain;
+        break;
+      case NFT_GOTO:
+        f_.action = RuleAction::go_to;
+        f_.target = chain;
+        break;
       case NFT_RETURN: f_.action = RuleAction::ret; break;
       default: f_.action = RuleAction::other; break;
     }
@@ -165,12 +168,16 @@ class Interpreter {
   void compare_meta(const Register& r, std::uint32_t op, const RawBytes& data) {
     switch (r.key) {
       case NFT_META_L4PROTO:
-        if (op == NFT_CMP_EQ) narrow_bytes(f_.l4protos, {data[0]});
-        else f_.other_condition = true;
+        if (op == NFT_CMP_EQ)
+          narrow_bytes(f_.l4protos, {data[0]});
+        else
+          f_.other_condition = true;
         return;
       case NFT_META_NFPROTO:
-        if (op == NFT_CMP_EQ) f_.nfproto = data[0];
-        else f_.other_condition = true;
+        if (op == NFT_CMP_EQ)
+          f_.nfproto = data[0];
+        else
+          f_.other_condition = true;
         return;
       case NFT_META_IIF:
       case NFT_META_OIF:
@@ -183,9 +190,7 @@ class Interpreter {
         if (op == NFT_CMP_EQ && data.size() >= 3 && data[0] == 'l' && data[1] == 'o' && data[2] == 0)
           f_.loopback = true;
         return;
-      default:
-        f_.other_condition = true;
-        return;
+      default: f_.other_condition = true; return;
     }
   }
 
@@ -193,10 +198,16 @@ class Interpreter {
     if (r.key == NFT_CT_STATE) {
       const std::uint32_t value = host_u32(data);
       std::uint32_t states = 0;
-      if (r.masked && op == NFT_CMP_NEQ && value == 0) states = r.mask32;
-      else if (op == NFT_CMP_EQ) states = value;
-      else if (op == NFT_CMP_NEQ) states = ~value & (kCtInvalid | kCtEstablished | kCtRelated | kCtNew | 0x40u);
-      else { f_.other_condition = true; return; }
+      if (r.masked && op == NFT_CMP_NEQ && value == 0)
+        states = r.mask32;
+      else if (op == NFT_CMP_EQ)
+        states = value;
+      else if (op == NFT_CMP_NEQ)
+        states = ~value & (kCtInvalid | kCtEstablished | kCtRelated | kCtNew | 0x40u);
+      else {
+        f_.other_condition = true;
+        return;
+      }
       f_.ct_states = f_.ct_states ? (*f_.ct_states & states) : states;
       return;
     }
@@ -210,18 +221,16 @@ class Interpreter {
   void compare_payload(const Register& r, std::uint32_t op, const RawBytes& data) {
     switch (payload_field(r)) {
       case PField::l4proto:
-        if (op == NFT_CMP_EQ) narrow_bytes(f_.l4protos, {data[0]});
-        else f_.other_condition = true;
+        if (op == NFT_CMP_EQ)
+          narrow_bytes(f_.l4protos, {data[0]});
+        else
+          f_.other_condition = true;
         return;
       case PField::address: f_.address_condition = true; return;
       case PField::hoplimit: return;  // the on-link proof of neighbour discovery
       case PField::tcp_flags: f_.tcp_flags_condition = true; return;
-      case PField::sport:
-        narrow(f_.sports, port_compare(op, static_cast<Port>(be_value(data))));
-        return;
-      case PField::dport:
-        narrow(f_.dports, port_compare(op, static_cast<Port>(be_value(data))));
-        return;
+      case PField::sport: narrow(f_.sports, port_compare(op, static_cast<Port>(be_value(data)))); return;
+      case PField::dport: narrow(f_.dports, port_compare(op, static_cast<Port>(be_value(data)))); return;
       case PField::ports:
         if (op == NFT_CMP_EQ && data.size() == 4) {
           narrow(f_.sports, port_compare(op, static_cast<Port>(data[0] << 8 | data[1])));
@@ -231,8 +240,10 @@ class Interpreter {
         }
         return;
       case PField::icmp_type:
-        if (op == NFT_CMP_EQ) narrow_bytes(f_.icmp_types, {data[0]});
-        else f_.other_condition = true;
+        if (op == NFT_CMP_EQ)
+          narrow_bytes(f_.icmp_types, {data[0]});
+        else
+          f_.other_condition = true;
         return;
       case PField::icmp_type_code:
         if (op == NFT_CMP_EQ) narrow_bytes(f_.icmp_types, {data[0]});
@@ -288,9 +299,12 @@ class Interpreter {
         for (unsigned v = i.low[0]; v <= i.high[0]; ++v) bytes.insert(static_cast<std::uint8_t>(v));
     switch (r.held) {
       case Held::meta:
-        if (r.key == NFT_META_L4PROTO && set->key_len == 1) narrow_bytes(f_.l4protos, bytes);
-        else if (r.key == NFT_META_IIF || r.key == NFT_META_IIFNAME) f_.interface_condition = true;
-        else f_.other_condition = true;
+        if (r.key == NFT_META_L4PROTO && set->key_len == 1)
+          narrow_bytes(f_.l4protos, bytes);
+        else if (r.key == NFT_META_IIF || r.key == NFT_META_IIFNAME)
+          f_.interface_condition = true;
+        else
+          f_.other_condition = true;
         return;
       case Held::ct:
         if (r.key == NFT_CT_STATE && set->key_len == 4) {
@@ -301,11 +315,8 @@ class Interpreter {
           f_.other_condition = true;
         }
         return;
-      case Held::payload:
-        break;
-      case Held::none:
-        f_.other_condition = true;
-        return;
+      case Held::payload: break;
+      case Held::none: f_.other_condition = true; return;
     }
     if (set->key_len != r.len) {  // a concatenation or a mismatch: not modelled
       f_.other_condition = true;
@@ -334,15 +345,15 @@ bool RuleFacts::unconditional() const {
          !address_condition && !interface_condition && !tcp_flags_condition && !other_condition;
 }
 
-RuleFacts interpret(const KernelRule& rule, const KernelRuleset& ruleset) {
-  return Interpreter(rule, ruleset).run();
-}
+RuleFacts interpret(const KernelRule& rule, const KernelRuleset& ruleset) { return Interpreter(rule, ruleset).run(); }
 
 std::string describe(const RuleFacts& f) {
   std::string out;
   auto add = [&out](const std::string& s) { out += (out.empty() ? "" : " ") + s; };
-  if (f.loopback) add("iif lo");
-  else if (f.interface_condition) add("iif ...");
+  if (f.loopback)
+    add("iif lo");
+  else if (f.interface_condition)
+    add("iif ...");
   if (f.nfproto) add(std::string("meta nfproto ") + (*f.nfproto == NFPROTO_IPV4 ? "ipv4" : "ipv6"));
   if (f.address_condition) add("addr ...");
   if (f.ct_states) add("ct state " + format_bits(ValueKind::ct_state, *f.ct_states));

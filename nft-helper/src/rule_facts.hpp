@@ -19,7 +19,7 @@ enum class RuleAction : std::uint8_t { none, accept, drop, jump, go_to, ret, oth
 
 struct RuleFacts {
   std::optional<std::uint32_t> ct_states;  // accepted conntrack state bits
-  std::optional<int> ct_direction;          // 0 original, 1 reply
+  std::optional<int> ct_direction;         // 0 original, 1 reply
   std::optional<std::set<std::uint8_t>> l4protos;
   std::optional<std::uint8_t> nfproto;
   std::optional<PortSet> dports;

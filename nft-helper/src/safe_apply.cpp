@@ -63,8 +63,8 @@ class Lock {
 };
 
 Outcome parse_outcome(const std::string& s) {
-  for (Outcome o : {Outcome::pending, Outcome::confirmed, Outcome::reverted, Outcome::revert_failed,
-                    Outcome::cancelled})
+  for (Outcome o :
+       {Outcome::pending, Outcome::confirmed, Outcome::reverted, Outcome::revert_failed, Outcome::cancelled})
     if (to_string(o) == s) return o;
   return Outcome::none;
 }
@@ -212,10 +212,14 @@ Status read_status(const fs::path& dir) {
     const auto eq = line.find('=');
     if (eq == std::string::npos) continue;
     const std::string key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "state") s.outcome = parse_outcome(value);
-    else if (key == "pid") s.watchdog = static_cast<pid_t>(std::atol(value.c_str()));
-    else if (key == "deadline") s.deadline = std::atoll(value.c_str());
-    else if (key == "message") s.message = value;
+    if (key == "state")
+      s.outcome = parse_outcome(value);
+    else if (key == "pid")
+      s.watchdog = static_cast<pid_t>(std::atol(value.c_str()));
+    else if (key == "deadline")
+      s.deadline = std::atoll(value.c_str());
+    else if (key == "message")
+      s.message = value;
   }
   return s;
 }
@@ -223,9 +227,10 @@ Status read_status(const fs::path& dir) {
 Result<void> refuse_if_pending(const fs::path& dir) {
   const Status s = read_status(dir);
   if (s.outcome == Outcome::pending && alive(s.watchdog))
-    return make_error(ErrorKind::pending, "a safe apply is waiting for confirmation (watchdog pid " + std::to_string(s.watchdog) +
-                      ", " + std::to_string(std::max<std::int64_t>(0, s.deadline - now())) +
-                      " s left): run `portclass-nft confirm` first");
+    return make_error(ErrorKind::pending, "a safe apply is waiting for confirmation (watchdog pid " +
+                                              std::to_string(s.watchdog) + ", " +
+                                              std::to_string(std::max<std::int64_t>(0, s.deadline - now())) +
+                                              " s left): run `portclass-nft confirm` first");
   return {};
 }
 

@@ -15,9 +15,8 @@ constexpr double kSumSlack = 1e-3;
 
 bool is_word(std::string_view s) noexcept {
   if (s.empty() || s.size() > 32 || s[0] < 'a' || s[0] > 'z') return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; });
 }
 
 const json* member(const json& j, const char* key) {

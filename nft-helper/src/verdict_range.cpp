@@ -95,8 +95,7 @@ RangeChoice choose_range(const HostVerdict& v, const PortSet& seen, std::uint32_
       unbacked.push_back(c);
     }
   }
-  if (ports.empty())
-    return unknown_range(seen, header(v) + ": " + parts + ": the range is unknown, 1024-65535");
+  if (ports.empty()) return unknown_range(seen, header(v) + ": " + parts + ": the range is unknown, 1024-65535");
   for (const VerdictCandidate* c : unbacked)
     if (!ports.contains(c->range))
       return unknown_range(seen, header(v) + ": " + parts + ": the range is unknown, 1024-65535");

@@ -58,8 +58,8 @@ CaptureAnalysis::Stamp CaptureAnalysis::coarsen(const Stamp& s) {
   // services, and any new TTL value, are judged at once.
   auto small = [](std::uint64_t n) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, 16)); };
   Stamp c;
-  c.packets = bucket(s.packets + s.tcp_events + s.udp_events + s.dns_queries + s.syns + s.tcp_clients +
-                     s.udp_clients + s.tcp_servers + s.udp_servers + s.dns_ports);
+  c.packets = bucket(s.packets + s.tcp_events + s.udp_events + s.dns_queries + s.syns + s.tcp_clients + s.udp_clients +
+                     s.tcp_servers + s.udp_servers + s.dns_ports);
   c.dns_queries = small(s.dns_queries);
   c.tcp_clients = small(s.tcp_clients);
   c.udp_clients = small(s.udp_clients);
@@ -107,8 +107,7 @@ ClientDecision CaptureAnalysis::decide(const PacketIn& packet, PacketOut& out) c
     }
   }
   out.method = Method::heuristic;
-  return decide_client(f.src_port, f.dst_port, f.transport, tcp && packet.have_tcp_flags ? &f.tcp : nullptr,
-                       knowledge);
+  return decide_client(f.src_port, f.dst_port, f.transport, tcp && packet.have_tcp_flags ? &f.tcp : nullptr, knowledge);
 }
 
 void CaptureAnalysis::remember_handshake(const PacketIn& packet, const PacketOut& out) {

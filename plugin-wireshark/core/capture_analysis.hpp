@@ -135,7 +135,8 @@ class CaptureAnalysis {
   };
   struct ServerKeyHash {
     std::size_t operator()(const ServerKey& k) const noexcept {
-      return FastHash::mix(FastHash::of(k.address) + (std::uint64_t{k.port} << 1) + static_cast<std::uint64_t>(k.transport));
+      return FastHash::mix(FastHash::of(k.address) + (std::uint64_t{k.port} << 1) +
+                           static_cast<std::uint64_t>(k.transport));
     }
   };
   struct ServerState {
@@ -183,7 +184,7 @@ class CaptureAnalysis {
   std::uint64_t observations_ = 0;
   std::unordered_map<IpAddress, HostState, FastHash> hosts_;
   std::unordered_map<ServerKey, ServerState, ServerKeyHash> servers_;
-  std::unordered_map<std::uint32_t, std::vector<Anchor>> anchors_;  // by frame number
+  std::unordered_map<std::uint32_t, std::vector<Anchor>> anchors_;          // by frame number
   std::unordered_map<FlowKey, std::vector<Handshake>, FlowKeyHash> flows_;  // frames ascending
 };
 

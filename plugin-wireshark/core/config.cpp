@@ -65,8 +65,8 @@ Result<std::shared_ptr<const Config>> build_config(const Settings& settings) {
   auto overrides = SubnetOverrides::parse(settings.subnets);
   if (!overrides) return make_error("portclass.subnets: " + overrides.error().message);
 
-  auto knowledge = std::make_unique<const PortKnowledge>(ServiceRegistry::system(), std::move(db),
-                                                         NotablePortDb::builtin());
+  auto knowledge =
+      std::make_unique<const PortKnowledge>(ServiceRegistry::system(), std::move(db), NotablePortDb::builtin());
   std::vector<const OsProfile*> override_profiles;
   for (const auto& o : overrides.value().entries()) {
     const OsProfile* p = nullptr;
@@ -78,9 +78,9 @@ Result<std::shared_ptr<const Config>> build_config(const Settings& settings) {
   }
   RangeTable ranges(knowledge->profiles());
 
-  return std::shared_ptr<const Config>(new Config{settings, std::move(knowledge), std::move(overrides).value(),
-                                                  std::move(override_profiles), std::move(ranges),
-                                                  std::make_unique<const LoadedSignatures>(std::move(signatures).value())});
+  return std::shared_ptr<const Config>(
+      new Config{settings, std::move(knowledge), std::move(overrides).value(), std::move(override_profiles),
+                 std::move(ranges), std::make_unique<const LoadedSignatures>(std::move(signatures).value())});
 }
 
 }  // namespace portclass::ws

@@ -24,10 +24,10 @@
 namespace portclass::ws {
 
 struct Settings {
-  bool infer = true;         // OS and range inference per host
-  std::string profile_file;  // user OS-profile TOML, empty for none
-  std::string subnets;       // SubnetOverrides syntax
-  std::string p0f_db;        // p0f's database: empty for the default path, "none" to leave it out
+  bool infer = true;           // OS and range inference per host
+  std::string profile_file;    // user OS-profile TOML, empty for none
+  std::string subnets;         // SubnetOverrides syntax
+  std::string p0f_db;          // p0f's database: empty for the default path, "none" to leave it out
   std::string signature_file;  // user TCP signatures (p0f syntax with sources), empty for none
 };
 
@@ -41,7 +41,7 @@ class RangeTable {
   const std::string& joined(Port port) const noexcept { return joined_[combo_of_[port]]; }
 
  private:
-  std::vector<std::uint16_t> combo_of_;          // port -> index into combos_
+  std::vector<std::uint16_t> combo_of_;           // port -> index into combos_
   std::vector<std::vector<std::string>> combos_;  // distinct id lists
   std::vector<std::string> joined_;               // combos_, joined
 };

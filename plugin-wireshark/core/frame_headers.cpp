@@ -19,7 +19,9 @@ constexpr std::uint8_t kProtoUdp = 17;
 class Matcher {
  public:
   Matcher(std::span<const std::uint8_t> frame, const WireQuery& q)
-      : frame_(frame), q_(q), want_protocol_(q.transport == Transport::tcp ? kProtoTcp : kProtoUdp),
+      : frame_(frame),
+        q_(q),
+        want_protocol_(q.transport == Transport::tcp ? kProtoTcp : kProtoUdp),
         version_(q.src.is_v4() ? 4 : 6) {}
 
   // The facts if an IP header matching the query starts at `at`.

@@ -19,8 +19,7 @@ void apply_override(const SubnetOverride& o, const OsProfile* profile, Inference
     j.summary = profile->family + " " + range.to_string() + " (" + why + ")" + inferred;
     j.tuned = range != profile->ephemeral;
   } else {
-    if (inf.candidates.empty())
-      inf.candidates = {Candidate{"", "", "range set by preference", *o.range, false, 1.0}};
+    if (inf.candidates.empty()) inf.candidates = {Candidate{"", "", "range set by preference", *o.range, false, 1.0}};
     inf.candidates.front().range = *o.range;
     inf.candidates.front().tuned = false;  // declared, not a misfit to explain
     j.summary = "range " + o.range->to_string() + " (" + why + ")" + inferred;

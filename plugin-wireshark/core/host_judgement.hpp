@@ -38,9 +38,9 @@ struct HostJudgement {
   bool by_preference = false;
   std::string summary;  // one line: verdict and evidence
 
-  ExpertSet findings;                                // expert kinds that hold
-  std::array<std::string, kExpertKinds> text;        // "address: sentence" per kind (host-level kinds)
-  std::vector<std::string> ids;                       // library ids of every finding, plus several-stacks
+  ExpertSet findings;                          // expert kinds that hold
+  std::array<std::string, kExpertKinds> text;  // "address: sentence" per kind (host-level kinds)
+  std::vector<std::string> ids;                // library ids of every finding, plus several-stacks
   struct ServerIssue {
     Transport transport;
     PortSet ports;

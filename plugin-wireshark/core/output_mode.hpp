@@ -25,8 +25,8 @@
 namespace portclass::ws {
 
 struct OutputMode {
-  bool listed_fields_only = false;  // only -e fields are printed
-  bool lists_own_fields = false;    // one of them belongs to the protocol (or is _ws.expert.*)
+  bool listed_fields_only = false;      // only -e fields are printed
+  bool lists_own_fields = false;        // one of them belongs to the protocol (or is _ws.expert.*)
   std::vector<std::string> own_fields;  // those fields, as listed (the protocol's and _ws.expert.*)
 };
 

@@ -68,8 +68,7 @@ PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire
   const guint length = tvb_captured_length(tvb);
   const auto* bytes = length ? tvb_get_ptr(tvb, 0, static_cast<gint>(length)) : nullptr;
   if (bytes) {
-    wire = find_wire_facts(std::span<const std::uint8_t>(bytes, length),
-                           static_cast<const FlowTuple&>(f));
+    wire = find_wire_facts(std::span<const std::uint8_t>(bytes, length), static_cast<const FlowTuple&>(f));
   }
   f.ttl = wire.ttl;
   in.have_tcp_flags = wire.found_transport && f.transport == Transport::tcp;

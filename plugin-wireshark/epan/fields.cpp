@@ -87,7 +87,8 @@ void register_fields(int proto) {
       field(&f.host_summary, "Evidence", "portclass.host.summary", FT_STRING, BASE_NONE,
             "The verdict and the evidence behind it, in words"),
       field(&f.host_finding, "Host finding", "portclass.host.finding", FT_STRING, BASE_NONE,
-            "A finding about the sending host, by id: server-in-ephemeral-range, dns-fixed-port, dns-low-entropy, dns-sequential, sequential-ports, outside-known-ranges, several-stacks"),
+            "A finding about the sending host, by id: server-in-ephemeral-range, dns-fixed-port, dns-low-entropy, "
+            "dns-sequential, sequential-ports, outside-known-ranges, several-stacks"),
       field(&f.quoted, "Quoted header", "portclass.quoted", FT_BOOLEAN, BASE_NONE,
             "The ports belong to the header quoted inside an ICMP/ICMPv6 error, not to this packet"),
       field(&f.quoted_srcport, "Quoted source port", "portclass.quoted.srcport", FT_UINT16, BASE_DEC,
@@ -96,8 +97,8 @@ void register_fields(int proto) {
             "Destination port of the quoted (offending) packet"),
       field(&f.quoted_src_cat, "Quoted source port category", "portclass.quoted.src.cat", FT_STRING, BASE_NONE,
             "IANA category of the quoted source port"),
-      field(&f.quoted_dst_cat, "Quoted destination port category", "portclass.quoted.dst.cat", FT_STRING,
-            BASE_NONE, "IANA category of the quoted destination port"),
+      field(&f.quoted_dst_cat, "Quoted destination port category", "portclass.quoted.dst.cat", FT_STRING, BASE_NONE,
+            "IANA category of the quoted destination port"),
   };
   proto_register_field_array(proto, hf, static_cast<int>(G_N_ELEMENTS(hf)));
   // Consecutive ids let a dissection say which fields it wants in one word

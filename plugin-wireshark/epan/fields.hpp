@@ -30,22 +30,22 @@ struct FieldIds {
   int signature = -1;        // portclass.signature (p0f raw_sig of this SYN or SYN+ACK)
   int signature_match = -1;  // portclass.signature.match
   // The sending host.
-  int host_ip = -1;          // portclass.host.ip (IPv4)
-  int host_ipv6 = -1;        // portclass.host.ipv6
-  int host_os = -1;          // portclass.host.os
-  int host_profile = -1;     // portclass.host.profile
-  int host_conf = -1;        // portclass.host.conf
-  int host_range = -1;       // portclass.host.range
-  int host_tuned = -1;       // portclass.host.tuned
-  int host_by_pref = -1;     // portclass.host.by_pref
-  int host_summary = -1;     // portclass.host.summary
-  int host_finding = -1;     // portclass.host.finding (one per finding)
+  int host_ip = -1;       // portclass.host.ip (IPv4)
+  int host_ipv6 = -1;     // portclass.host.ipv6
+  int host_os = -1;       // portclass.host.os
+  int host_profile = -1;  // portclass.host.profile
+  int host_conf = -1;     // portclass.host.conf
+  int host_range = -1;    // portclass.host.range
+  int host_tuned = -1;    // portclass.host.tuned
+  int host_by_pref = -1;  // portclass.host.by_pref
+  int host_summary = -1;  // portclass.host.summary
+  int host_finding = -1;  // portclass.host.finding (one per finding)
   // ICMP/ICMPv6 errors: the quoted header.
-  int quoted = -1;           // portclass.quoted
-  int quoted_srcport = -1;   // portclass.quoted.srcport
-  int quoted_dstport = -1;   // portclass.quoted.dstport
-  int quoted_src_cat = -1;   // portclass.quoted.src.cat
-  int quoted_dst_cat = -1;   // portclass.quoted.dst.cat
+  int quoted = -1;          // portclass.quoted
+  int quoted_srcport = -1;  // portclass.quoted.srcport
+  int quoted_dstport = -1;  // portclass.quoted.dstport
+  int quoted_src_cat = -1;  // portclass.quoted.src.cat
+  int quoted_dst_cat = -1;  // portclass.quoted.dst.cat
   // The ids above are registered as one array, so Wireshark numbers them
   // consecutively from `first` (checked at registration; count = 0 if not).
   int first = -1;

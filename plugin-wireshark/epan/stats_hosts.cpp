@@ -22,14 +22,10 @@ namespace {
 enum Column : guint { kHost, kPackets, kClientPorts, kMin, kMax, kOs, kConfidence, kFindings, kColumns };
 
 stat_tap_table_item columns[kColumns] = {
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Host", "%-24s"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%8u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client ports", "%12u"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Min", "%5s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Max", "%5s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "OS", "%-9s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Confidence", "%10s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Findings", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Host", "%-24s"},       {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%8u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Client ports", "%12u"}, {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Min", "%5s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Max", "%5s"},         {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "OS", "%-9s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Confidence", "%10s"}, {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Findings", "%s"},
 };
 
 struct Row {
@@ -70,9 +66,8 @@ void refresh(stat_tap_table* table, guint row, CaptureAnalysis& a, const IpAddre
   const bool os = j && j->has_os;
   set_string(table, row, kOs, os ? j->label : "-");
   set_string(table, row, kConfidence,
-             os && j->verdict == Verdict::identified
-                 ? std::to_string(static_cast<int>(j->confidence * 100 + 0.5)) + "%"
-                 : "-");
+             os && j->verdict == Verdict::identified ? std::to_string(static_cast<int>(j->confidence * 100 + 0.5)) + "%"
+                                                     : "-");
   set_string(table, row, kFindings, findings_of(j));
 }
 

@@ -40,7 +40,8 @@ class WantedFields {
   bool host() const noexcept;
 
  private:
-  WantedFields(std::uint64_t mask, bool protocol, bool label) noexcept : mask_(mask), protocol_(protocol), label_(label) {}
+  WantedFields(std::uint64_t mask, bool protocol, bool label) noexcept
+      : mask_(mask), protocol_(protocol), label_(label) {}
   friend WantedFields wanted_fields(proto_tree* tree);
   friend struct FieldListing;
   std::uint64_t mask_ = 0;  // bit (hf - FieldIds::first)

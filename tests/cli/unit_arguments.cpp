@@ -41,7 +41,7 @@ TEST_CASE("socket owners come from /proc/<pid>/fd links", "[owners]") {
   process("7", "systemd", {{"9", "socket:[5001]"}, {"10", "socket:[5001]"}});  // shared, listed once
   process("200", "other", {{"3", "socket:[6000]"}});
   process("self", "ignored", {{"3", "socket:[5002]"}});  // not a pid
-  fs::create_directories(proc / "300");                   // no fd directory: skipped
+  fs::create_directories(proc / "300");                  // no fd directory: skipped
 
   const host::SocketOwners owners = host::find_socket_owners({5001, 5002, 7777}, proc);
   fs::remove_all(proc);

@@ -69,8 +69,8 @@ TEST_CASE("parity: the even half fills first and is judged on its own", "[host]"
 
 TEST_CASE("holders: ranked per transport, shared sockets count for each process, TIME-WAIT unowned", "[host]") {
   std::vector<SocketEntry> t;
-  for (Port p = 40000; p < 40030; ++p) t.push_back(client(p, 100 + p));      // 30 by pid 7
-  for (Port p = 40030; p < 40040; ++p) t.push_back(client(p, 100 + p));      // 10 by pid 9 (and 7 shares one)
+  for (Port p = 40000; p < 40030; ++p) t.push_back(client(p, 100 + p));  // 30 by pid 7
+  for (Port p = 40030; p < 40040; ++p) t.push_back(client(p, 100 + p));  // 10 by pid 9 (and 7 shares one)
   for (Port p = 40040; p < 40050; ++p) t.push_back(client(p, 0, SocketState::time_wait));
   SocketOwners owners;
   for (Port p = 40000; p < 40030; ++p) owners[100 + p] = {{7, "app"}};
@@ -142,7 +142,7 @@ TEST_CASE("process names are escaped per output form", "[host]") {
   CHECK(valid_utf8(hostile) == "a\"b\\c\nd\x01\x7f\xef\xbf\xbd\xc3\xa9");
   CHECK(escape_prometheus_label(hostile) == "a\\\"b\\\\c\\nd\x01\x7f\xef\xbf\xbd\xc3\xa9");
   CHECK(valid_utf8("\xed\xa0\x80") == "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a surrogate is no UTF-8
-  CHECK(valid_utf8("\xe0\x80\xaf").find("\xef\xbf\xbd") == 0);                 // overlong
+  CHECK(valid_utf8("\xe0\x80\xaf").find("\xef\xbf\xbd") == 0);                  // overlong
 }
 
 TEST_CASE("a namespace gone since it was listed is `vanished`; bad names are input errors", "[host][netns]") {

@@ -93,7 +93,8 @@ TEST_CASE("a range with no usable port is full", "[host]") {
   const HostHealth h = assess_host(all_reserved, {}, {});
   CHECK(h.usable == 0);
   CHECK(h.utilisation == 0);
-  const HostHealth busy = assess_host(all_reserved, {tcp("10.0.0.1", 40001, "10.0.0.2", 80, SocketState::established)}, {});
+  const HostHealth busy =
+      assess_host(all_reserved, {tcp("10.0.0.1", 40001, "10.0.0.2", 80, SocketState::established)}, {});
   CHECK(busy.utilisation == 0);  // the reserved port was bound on purpose, not allocated
 }
 

@@ -113,11 +113,14 @@ TEST_CASE("hostile or broken profile files are refused with the place named", "[
       {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1-2\"]\ninitial_ttl=300\nsources=[\"s\"]\n", "initial_ttl"},
       {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1-2\"]\ninitial_ttl=64\n", "sources"},
       {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[]\ninitial_ttl=64\nsources=[\"s\"]\n", "ranges"},
-      {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\nselection=\"magic\"\n", "magic"},
+      {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\nselection=\"magic\"\n",
+       "magic"},
       {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\ncolour=1\n", "colour"},
-      {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nname=\"a\\u0007b\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\n", "control"},
+      {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nname=\"a\\u0007b\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\n",
+       "control"},
       {"[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\n"
-       "[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\n", "duplicate"},
+       "[[profile]]\nid = \"x\"\nfamily=\"f\"\nranges=[\"1\"]\ninitial_ttl=64\nsources=[\"s\"]\n",
+       "duplicate"},
       {"[[profile]\nid=", "bad.toml:1"},
       {"", "no [[profile]]"},
   };
@@ -142,7 +145,8 @@ TEST_CASE("notable uses explain ports the registry does not", "[notable]") {
   CHECK(std::find(k8s.begin(), k8s.end(), "Kubernetes NodePort") != k8s.end());
   const auto mosh = names(60001);
   CHECK(std::find(mosh.begin(), mosh.end(), "mosh") != mosh.end());
-  CHECK_FALSE(NotablePortDb::parse_toml("[[use]]\nports=\"1\"\nname=\"n\"\nkind=\"weird\"\ndescription=\"d\"\nsource=\"s\"\n", "x")
+  CHECK_FALSE(NotablePortDb::parse_toml(
+                  "[[use]]\nports=\"1\"\nname=\"n\"\nkind=\"weird\"\ndescription=\"d\"\nsource=\"s\"\n", "x")
                   .ok());
 }
 
@@ -169,11 +173,25 @@ TEST_CASE("notable uses: at least 100, every one with a source, the cases explai
   CHECK(xsan->ports.contains(65535));
   CHECK(xsan->source.find("HT202944") != std::string::npos);
   CHECK(xsan->kind == "client-range");  // must not make every dynamic port look like a server
-  for (const auto& [port, needle] : std::vector<std::pair<Port, std::string_view>>{
-           {3000, "Rails"}, {5173, "Vite"}, {8888, "Jupyter"}, {2375, "Docker"}, {6443, "Kubernetes API"},
-           {10250, "kubelet"}, {2380, "etcd"}, {31000, "NodePort"}, {5060, "SIP"}, {15000, "Asterisk"},
-           {20000, "Cisco RTP"}, {27020, "Steam"}, {25565, "Minecraft"}, {3074, "Xbox"}, {1194, "OpenVPN"},
-           {5432, "PostgreSQL"}, {6379, "Redis"}, {27017, "MongoDB"}, {9200, "Elasticsearch"}}) {
+  for (const auto& [port, needle] : std::vector<std::pair<Port, std::string_view>>{{3000, "Rails"},
+                                                                                   {5173, "Vite"},
+                                                                                   {8888, "Jupyter"},
+                                                                                   {2375, "Docker"},
+                                                                                   {6443, "Kubernetes API"},
+                                                                                   {10250, "kubelet"},
+                                                                                   {2380, "etcd"},
+                                                                                   {31000, "NodePort"},
+                                                                                   {5060, "SIP"},
+                                                                                   {15000, "Asterisk"},
+                                                                                   {20000, "Cisco RTP"},
+                                                                                   {27020, "Steam"},
+                                                                                   {25565, "Minecraft"},
+                                                                                   {3074, "Xbox"},
+                                                                                   {1194, "OpenVPN"},
+                                                                                   {5432, "PostgreSQL"},
+                                                                                   {6379, "Redis"},
+                                                                                   {27017, "MongoDB"},
+                                                                                   {9200, "Elasticsearch"}}) {
     INFO(port << " " << needle);
     CHECK(find(port, needle) != nullptr);
   }

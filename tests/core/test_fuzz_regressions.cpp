@@ -31,10 +31,46 @@ namespace {
 std::vector<std::uint8_t> ipv4_syn(const std::vector<std::uint8_t>& options) {
   const std::size_t tcp_len = 20 + options.size();
   const std::size_t total = 20 + tcp_len;
-  std::vector<std::uint8_t> p = {0x45, 0, static_cast<std::uint8_t>(total >> 8), static_cast<std::uint8_t>(total),
-                                 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 77, 6, 2, 10, 77, 6, 1,
-                                 0x68, 0x28, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0,
-                                 static_cast<std::uint8_t>((tcp_len / 4) << 4), 0x02, 0xfa, 0xf0, 0, 0, 0, 0};
+  std::vector<std::uint8_t> p = {0x45,
+                                 0,
+                                 static_cast<std::uint8_t>(total >> 8),
+                                 static_cast<std::uint8_t>(total),
+                                 0,
+                                 0,
+                                 0x40,
+                                 0,
+                                 64,
+                                 6,
+                                 0,
+                                 0,
+                                 10,
+                                 77,
+                                 6,
+                                 2,
+                                 10,
+                                 77,
+                                 6,
+                                 1,
+                                 0x68,
+                                 0x28,
+                                 0,
+                                 80,
+                                 0,
+                                 0,
+                                 0,
+                                 1,
+                                 0,
+                                 0,
+                                 0,
+                                 0,
+                                 static_cast<std::uint8_t>((tcp_len / 4) << 4),
+                                 0x02,
+                                 0xfa,
+                                 0xf0,
+                                 0,
+                                 0,
+                                 0,
+                                 0};
   for (std::uint8_t b : options) p.push_back(b);  // (vector::insert trips GCC 12's -Warray-bounds here)
   return p;
 }
@@ -84,8 +120,8 @@ TEST_CASE("SYN option layout cut at a bad option has no dangling comma", "[fuzz]
   // plugin (plugin-wireshark/core/frame_headers.cpp), which shares the parser.
   CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x08, 0x0a, 0x00, 0x00})) == "mss,ts");
   // A well-formed layout is unchanged.
-  CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0, 0, 0, 1, 0, 0, 0, 0, 0x01, 0x03,
-                            0x03, 0x07})) == "mss,sok,ts,nop,ws");
+  CHECK(layout_of(ipv4_syn({0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0,    0,
+                            0,    1,    0,    0,    0,    0,    0x01, 0x03, 0x03, 0x07})) == "mss,sok,ts,nop,ws");
 }
 
 // fuzz/regressions/capture/pcapng-timestamp-overflow.pcapng: pcapng
@@ -94,8 +130,8 @@ TEST_CASE("SYN option layout cut at a bad option has no dangling comma", "[fuzz]
 TEST_CASE("a pcapng timestamp beyond int64 microseconds saturates", "[fuzz][capture]") {
   std::vector<std::uint8_t> frame = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00};
   for (std::uint8_t b : ipv4_syn({})) frame.push_back(b);
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("portclass-fuzz-regression-" + std::to_string(getpid()) + ".pcapng");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("portclass-fuzz-regression-" + std::to_string(getpid()) + ".pcapng");
   {
     const auto bytes = pcapng_with_timestamp(~std::uint64_t{0}, frame);
     std::ofstream out(path, std::ios::binary);

@@ -135,30 +135,38 @@ TEST_CASE("signatures of crafted SYNs are p0f's", "[ip][signature]") {
   // Each line: the bytes, then what p0f 3.09b printed for them.
   CHECK(p0f_sig(ipv4({.ttl = 120}, tcp({.window = 65535, .options = {2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2}}))) ==
         "4:120+8:0:1460:65535,8:mss,nop,ws,nop,nop,sok:df,id+:0");
-  CHECK(p0f_sig(ipv4({.ttl = 250, .id = 0, .flags = 0},
-                     tcp({.seq = 0, .ack = 0x01000000, .flags = 0x02 | 0x08 | 0x40 | 0x80, .window = 8192,
-                          .options = {2, 4, 5, 0xb4, 0, 1, 0, 0}}))) ==
+  CHECK(p0f_sig(ipv4({.ttl = 250, .id = 0, .flags = 0}, tcp({.seq = 0,
+                                                             .ack = 0x01000000,
+                                                             .flags = 0x02 | 0x08 | 0x40 | 0x80,
+                                                             .window = 8192,
+                                                             .options = {2, 4, 5, 0xb4, 0, 1, 0, 0}}))) ==
         "4:250+5:0:1460:8192,0:mss,eol+3:id-,ecn,seq-,ack+,pushf+,opt+:0");
-  CHECK(p0f_sig(ipv4({.ttl = 40, .tos = 1},
-                     tcp({.seq = 7, .window = 5840, .urgent = 3,
-                          .options = {2, 4, 5, 0x64, 8, 10, 0, 0, 0, 0, 0, 0, 0, 9, 1, 1}}))) ==
+  CHECK(p0f_sig(ipv4({.ttl = 40, .tos = 1}, tcp({.seq = 7,
+                                                 .window = 5840,
+                                                 .urgent = 3,
+                                                 .options = {2, 4, 5, 0x64, 8, 10, 0, 0, 0, 0, 0, 0, 0, 9, 1, 1}}))) ==
         "4:40+24:0:1380:mss*4,0:mss,ts,nop,nop:df,id+,ecn,uptr+,ts1-,ts2+:0");
-  CHECK(p0f_sig(ipv4({.flags = 0xc000},
-                     tcp({.window = 14600, .options = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3,
-                                                       15}}))) ==
+  CHECK(p0f_sig(ipv4({.flags = 0xc000}, tcp({.window = 14600, .options = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0,
+                                                                          0, 1, 0, 0,    0, 0, 1, 3,  3, 15}}))) ==
         "4:64+0:0:1460:mss*10,15:mss,sok,ts,nop,ws:df,id+,0+,exws:0");
   CHECK(p0f_sig(ipv4({}, tcp({.window = 4500, .options = {2, 4, 5, 0xb4, 3, 3, 0, 0}}))) ==
         "4:64+0:0:1460:mtu*3,0:mss,ws,eol+0:df,id+:0");
   CHECK(p0f_sig(ipv4({}, tcp({.window = 3040, .options = kLinuxOptions}))) ==
         "4:64+0:0:1460:mtu*2,7:mss,sok,ts,nop,ws:df,id+:0");
-  CHECK(p0f_sig(ipv4({}, tcp({.window = 1000, .options = {2, 3, 5, 0xb4}}))) == "4:64+0:0:1460:1000,0:mss:df,id+,bad:0");
+  CHECK(p0f_sig(ipv4({}, tcp({.window = 1000, .options = {2, 3, 5, 0xb4}}))) ==
+        "4:64+0:0:1460:1000,0:mss:df,id+,bad:0");
   CHECK(p0f_sig(ipv4({}, tcp({.window = 1000, .data = {2, 4, 5}}))) == "4:64+0:0:0:1000,0::df,id+:+");
   CHECK(p0f_sig(ipv4({.options = {1, 1, 1, 0}}, tcp({.options = Bytes(24, 1), .data = {'h', 'i'}}))) ==
         "4:64+0:4:0:1000,0:nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,"
         "nop,nop,nop:df,id+:+");
   CHECK(p0f_sig(ipv4({}, tcp({.options = Bytes(28, 1)}))).ends_with(",nop:df,id+,bad:0"));
   CHECK(p0f_sig(ipv4({}, tcp({.options = {3, 3, 20, 1}}))) == "4:64+0:0:0:1000,20:ws,nop:df,id+,exws:0");
-  CHECK(p0f_sig(ipv4({}, tcp({.sport = 80, .dport = 40000, .seq = 9, .ack = 2, .flags = 0x12, .window = 28960,
+  CHECK(p0f_sig(ipv4({}, tcp({.sport = 80,
+                              .dport = 40000,
+                              .seq = 9,
+                              .ack = 2,
+                              .flags = 0x12,
+                              .window = 28960,
                               .options = kLinuxOptions}))) == "4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0");
 }
 
@@ -188,7 +196,8 @@ TEST_CASE("p0f's quirks from the IP and TCP headers", "[ip][signature]") {
   CHECK(quirks(ipv4({}, tcp({.flags = 0x0a}))) == "df,id+,pushf+");
   const Bytes ts_both{8, 10, 0, 0, 0, 0, 0, 0, 0, 5, 1, 1};
   CHECK(quirks(ipv4({}, tcp({.options = ts_both}))) == "df,id+,ts1-,ts2+");
-  CHECK(quirks(ipv4({}, tcp({.ack = 9, .flags = 0x12, .options = ts_both}))) == "df,id+,ts1-");  // SYN+ACK: echo is normal
+  CHECK(quirks(ipv4({}, tcp({.ack = 9, .flags = 0x12, .options = ts_both}))) ==
+        "df,id+,ts1-");  // SYN+ACK: echo is normal
   // opt+: any non-zero padding after EOL, the last byte too (p0f's loop misses that one).
   CHECK(quirks(ipv4({}, tcp({.options = {2, 4, 5, 0xb4, 0, 0, 0, 5}}))) == "df,id+,opt+");
   CHECK(quirks(ipv6(64, 0x12345, 6, tcp({}))) == "flow");
@@ -205,8 +214,8 @@ TEST_CASE("the option walk follows p0f's", "[ip][signature]") {
   CHECK(walk({0}) == "eol+0|");
   CHECK(walk({1, 0, 0, 0}) == "nop,eol+2|");
   CHECK(walk({1, 0, 7, 0}) == "nop,eol+2|opt+");
-  CHECK(walk({2, 4, 5}) == "mss|bad");                 // cut short
-  CHECK(walk({2, 8, 5, 0xb4}) == "mss|bad");           // wrong length: read at 4 bytes anyway
+  CHECK(walk({2, 4, 5}) == "mss|bad");        // cut short
+  CHECK(walk({2, 8, 5, 0xb4}) == "mss|bad");  // wrong length: read at 4 bytes anyway
   CHECK(walk({4, 3, 1, 1}) == "sok,nop,nop|bad");
   CHECK(walk({30, 4, 1, 2, 1, 1}) == "?30,nop,nop|");  // unknown, plausible length
   CHECK(walk({30, 1, 1, 1}) == "?30|bad");             // unknown, impossible length
@@ -377,7 +386,8 @@ TEST_CASE("the parser never reads outside its span", "[ip]") {
   // builds catch a read past it).
   const std::vector<Bytes> packets{
       ipv4({.options = {1, 1, 1, 0}}, tcp({.options = kLinuxOptions, .data = {1, 2, 3}})),
-      ipv6(64, 1, 0, Bytes{6, 0, 1, 4, 0, 0, 0, 0, 0x30, 0x39, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 2, 0, 0, 0, 0, 0, 0}),
+      ipv6(64, 1, 0,
+           Bytes{6, 0, 1, 4, 0, 0, 0, 0, 0x30, 0x39, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 2, 0, 0, 0, 0, 0, 0}),
   };
   for (const auto& p : packets) {
     for (std::size_t n = 0; n <= p.size(); ++n) {

@@ -59,7 +59,8 @@ std::vector<PacketFacts> read_packets(const fs::path& file, std::vector<std::opt
 
 }  // namespace
 
-TEST_CASE("every lab client is inferred as its emulated family or, where only the range is emulated, its real stack", "[lab]") {
+TEST_CASE("every lab client is inferred as its emulated family or, where only the range is emulated, its real stack",
+          "[lab]") {
   HostDirectory dir(PortKnowledge::builtin());
   auto reader = capture::CaptureReader::open(kCaptures / "lab.pcapng");
   REQUIRE(reader.ok());

@@ -90,9 +90,16 @@ Bytes vxlan(const Bytes& inner_frame, std::uint8_t flags = 0x08) {
 }  // namespace
 
 TEST_CASE("link types: supported ones, and an unsupported one is refused", "[decoder]") {
-  for (int dlt : {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4, DLT_IPV6, DLT_NULL, DLT_LOOP, DLT_PPP,
-                  DLT_PPP_SERIAL, DLT_PPP_ETHER, DLT_C_HDLC, DLT_IEEE802_11, DLT_IEEE802_11_RADIO, DLT_PRISM_HEADER,
-                  DLT_IEEE802_11_RADIO_AVS, DLT_PPI, DLT_NFLOG, DLT_ARCNET, DLT_ARCNET_LINUX}) {
+  for (int dlt : {DLT_EN10MB,       DLT_LINUX_SLL,
+                  DLT_LINUX_SLL2,   DLT_RAW,
+                  DLT_IPV4,         DLT_IPV6,
+                  DLT_NULL,         DLT_LOOP,
+                  DLT_PPP,          DLT_PPP_SERIAL,
+                  DLT_PPP_ETHER,    DLT_C_HDLC,
+                  DLT_IEEE802_11,   DLT_IEEE802_11_RADIO,
+                  DLT_PRISM_HEADER, DLT_IEEE802_11_RADIO_AVS,
+                  DLT_PPI,          DLT_NFLOG,
+                  DLT_ARCNET,       DLT_ARCNET_LINUX}) {
     INFO(dlt);
     CHECK(capture::is_supported_link_type(dlt));
   }
@@ -187,8 +194,8 @@ TEST_CASE("every prefix of a tunnelled SYN is truncated or decoded, never read p
   Bytes ipv6{0x60, 0, 0, 0};
   const Bytes segment = tcp(0x02);
   put16(ipv6, segment.size());
-  ipv6.insert(ipv6.end(), {6, 64, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
-                           0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+  ipv6.insert(ipv6.end(), {6, 64,   0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                           2, 0xfd, 0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
   const Bytes frame = vxlan(ethernet(0x86dd, cat(ipv6, segment)));
   for (std::size_t n = 0; n <= frame.size(); ++n) {
     // An exact-size copy: a read past the end is an ASan report.

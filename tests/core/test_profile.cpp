@@ -198,9 +198,10 @@ TEST_CASE("profiles round-trip through JSON and bad documents are refused whole"
   CHECK(r.error().message.find("70000") != std::string::npos);
   CHECK(untouched.size() == 0);
 
-  for (auto bad : {nlohmann::json::array(), nlohmann::json{{"format", "other"}},
-                   nlohmann::json{{"format", "portclass-profiles"}, {"version", 1}, {"hosts", nlohmann::json::object()}},
-                   nlohmann::json{{"format", "portclass-profiles"}, {"version", 2}, {"hosts", {{"not-an-ip", {}}}}}}) {
+  for (auto bad :
+       {nlohmann::json::array(), nlohmann::json{{"format", "other"}},
+        nlohmann::json{{"format", "portclass-profiles"}, {"version", 1}, {"hosts", nlohmann::json::object()}},
+        nlohmann::json{{"format", "portclass-profiles"}, {"version", 2}, {"hosts", {{"not-an-ip", {}}}}}}) {
     INFO(bad.dump());
     CHECK_FALSE(merge_from_json(bad, untouched).ok());
   }

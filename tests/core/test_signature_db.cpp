@@ -258,19 +258,22 @@ TEST_CASE("files load section by section, http sections skipped on purpose", "[s
 }
 
 TEST_CASE("a bad line is one error with file and line, and nothing of the file is kept", "[signatures]") {
-  CHECK(load_error("[tcp:request]\nlabel = s:unix:X:\nsource = t\nsig = 4:64:0:*:*,*:mss::0\nsig = 4:64:0:*:*,*:bogus::0\n") ==
+  CHECK(load_error(
+            "[tcp:request]\nlabel = s:unix:X:\nsource = t\nsig = 4:64:0:*:*,*:mss::0\nsig = 4:64:0:*:*,*:bogus::0\n") ==
         "bad.fp:5: option 'bogus' is unknown (eol+N, nop, mss, ws, sok, sack, ts, ?N)");
   CHECK_THAT(load_error("[tcp:request]\nlabel = s:unix:Linux:x\nsig = 4:64:0:*:*,*:mss::0\n"),
              Catch::StartsWith("bad.fp:2: label 'Linux x' has no 'source"));
   CHECK_THAT(load_error("[tcp:sideways]\n"), Catch::StartsWith("bad.fp:1: unknown section"));
   CHECK_THAT(load_error("sig = 4:64:0:*:*,*:mss::0\n"), Catch::StartsWith("bad.fp:1: sig before any section"));
-  CHECK_THAT(load_error("[tcp:request]\nsig = 4:64:0:*:*,*:mss::0\n"), Catch::StartsWith("bad.fp:2: sig before any label"));
+  CHECK_THAT(load_error("[tcp:request]\nsig = 4:64:0:*:*,*:mss::0\n"),
+             Catch::StartsWith("bad.fp:2: sig before any label"));
   CHECK_THAT(load_error("[tcp:request]\nlabel = x:unix:Linux:\n"), Catch::StartsWith("bad.fp:2: label type"));
   CHECK_THAT(load_error("classes = win\n[tcp:request]\nlabel = s:unix:Linux:\n"),
              Catch::StartsWith("bad.fp:3: label class 'unix'"));
   CHECK_THAT(load_error("[tcp:request]\nlabel = s:unix:Linux\n"), Catch::Contains("type:class:name:flavor"));
   CHECK_THAT(load_error("[tcp:request]\nlabel = s:unix:Li\x01nux:\n"), Catch::Contains("\\x01"));
-  CHECK_THAT(load_error("[tcp:request]\nlabel = s:unix:Linux:\nlearned = maybe\n"), Catch::StartsWith("bad.fp:3: 'learned'"));
+  CHECK_THAT(load_error("[tcp:request]\nlabel = s:unix:Linux:\nlearned = maybe\n"),
+             Catch::StartsWith("bad.fp:3: 'learned'"));
   CHECK_THAT(load_error("[tcp:request]\nfoo = 1\n"), Catch::StartsWith("bad.fp:2: unknown key 'foo'"));
   CHECK_THAT(load_error("[tcp:request]\njust words\n"), Catch::StartsWith("bad.fp:2: expected 'key = value'"));
   CHECK_THAT(load_error("[mtu]\nlabel = Ethernet\nsig = 99999\n"), Catch::StartsWith("bad.fp:3: MTU"));
@@ -285,8 +288,8 @@ TEST_CASE("a bad line is one error with file and line, and nothing of the file i
   // A database that already holds signatures keeps exactly those.
   SignatureDb db = small_db();
   const std::size_t before = db.size();
-  const auto r = db.load_text("[tcp:request]\nlabel = s:unix:Y:\nsource = t\nsig = 4:64:0:*:*,*:mss::0\nsig = nonsense\n",
-                              "user.fp", true);
+  const auto r = db.load_text(
+      "[tcp:request]\nlabel = s:unix:Y:\nsource = t\nsig = 4:64:0:*:*,*:mss::0\nsig = nonsense\n", "user.fp", true);
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.error().message, Catch::StartsWith("user.fp:5: "));
   CHECK(db.size() == before);
@@ -331,7 +334,7 @@ TEST_CASE("matching follows p0f: specific exact, then generic, then fuzzy", "[si
     CHECK(m.ttl_distance == 0);  // p0f guesses the distance from the TTL alone
     m = db.match(linux_syn(20)).value();
     CHECK(m.kind == MatchKind::fuzzy);
-    CHECK(m.ttl_distance == 12);  // 32 - 20
+    CHECK(m.ttl_distance == 12);                                      // 32 - 20
     CHECK(db.match(linux_syn(29)).value().kind == MatchKind::exact);  // 35 hops: still exact
   }
   SECTION("the option layout, MSS, scale and payload class must agree") {
@@ -354,8 +357,8 @@ TEST_CASE("matching follows p0f: specific exact, then generic, then fuzzy", "[si
   }
   SECTION("a signature for one IP version matches only that version") {
     SignatureDb v4;
-    REQUIRE(v4.load_text("[tcp:request]\nlabel = s:unix:Linux:3.x\nsig = 4:64:0:*:mss*20,7:mss,sok,ts,nop,ws::0\n", "v4",
-                         false)
+    REQUIRE(v4.load_text("[tcp:request]\nlabel = s:unix:Linux:3.x\nsig = 4:64:0:*:mss*20,7:mss,sok,ts,nop,ws::0\n",
+                         "v4", false)
                 .ok());
     TcpSignature s = linux_syn();
     s.quirks = 0;
@@ -402,8 +405,8 @@ TEST_CASE("matching follows p0f: specific exact, then generic, then fuzzy", "[si
 TEST_CASE("window multiples are found as p0f's detect_win_multi finds them", "[signatures][match]") {
   const auto one = [](std::string_view sig) {
     SignatureDb db;
-    REQUIRE(db.load_text("[tcp:request]\nlabel = s:unix:T:\nsig = " + std::string(sig) + "\n[tcp:response]\nlabel = s:unix:T:\nsig = " +
-                             std::string(sig) + "\n",
+    REQUIRE(db.load_text("[tcp:request]\nlabel = s:unix:T:\nsig = " + std::string(sig) +
+                             "\n[tcp:response]\nlabel = s:unix:T:\nsig = " + std::string(sig) + "\n",
                          "t", false)
                 .ok());
     return db;
@@ -442,16 +445,20 @@ TEST_CASE("window multiples are found as p0f's detect_win_multi finds them", "[s
 
 TEST_CASE("later files take precedence over earlier ones", "[signatures][match]") {
   SignatureDb db = small_db();
-  REQUIRE(db.load_text("[tcp:request]\nlabel = s:unix:Linux:mine\nsource = me\nsig = *:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0\n",
+  REQUIRE(db.load_text("[tcp:request]\nlabel = s:unix:Linux:mine\nsource = me\nsig = "
+                       "*:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0\n",
                        "mine.fp", true)
               .ok());
   CHECK(db.match(linux_syn()).value().label->display() == "Linux mine");
   CHECK(db.match(linux_syn()).value().label->origin == "mine.fp");
   // A specific match from an earlier file still beats a generic one from a later file.
   SignatureDb other = small_db();
-  REQUIRE(other.load_text("[tcp:request]\nlabel = g:unix:Linux:any\nsource = me\nsig = *:64:0:*:*,*:mss,sok,ts,nop,ws:df,id+:0\n",
-                          "generic.fp", true)
-              .ok());
+  REQUIRE(
+      other
+          .load_text(
+              "[tcp:request]\nlabel = g:unix:Linux:any\nsource = me\nsig = *:64:0:*:*,*:mss,sok,ts,nop,ws:df,id+:0\n",
+              "generic.fp", true)
+          .ok());
   CHECK(other.match(linux_syn()).value().label->display() == "Linux 3.11 and newer");
   TcpSignature s = linux_syn();
   s.window = 64240;
@@ -531,9 +538,11 @@ TEST_CASE("command-line loading: p0f's database is optional at its default path 
   const auto dir = std::filesystem::temp_directory_path() / "portclass-signature-options";
   std::filesystem::create_directories(dir);
   const auto user = dir / "user.fp";
-  std::ofstream(user) << "[tcp:request]\nlabel = s:unix:Linux:mine\nsource = test\nsig = *:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0\n";
+  std::ofstream(user) << "[tcp:request]\nlabel = s:unix:Linux:mine\nsource = test\nsig = "
+                         "*:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0\n";
   const auto bad = dir / "bad.fp";
-  std::ofstream(bad) << "[tcp:request]\nlabel = s:unix:Linux:mine\nsig = *:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0\n";
+  std::ofstream(bad)
+      << "[tcp:request]\nlabel = s:unix:Linux:mine\nsig = *:64:0:*:mss*20,7:mss,sok,ts,nop,ws:df,id+:0\n";
 
   SECTION("none: built-in and user files only, later files first") {
     auto loaded = load_signatures({"none", {user.string()}});
@@ -551,14 +560,15 @@ TEST_CASE("command-line loading: p0f's database is optional at its default path 
       CHECK(loaded->notes.empty());
       CHECK_THAT(loaded->summary(), Catch::StartsWith("signatures: p0f /etc/p0f/p0f.fp ("));
     } else {
-      CHECK(loaded->notes == std::vector<std::string>{"p0f database not found at /etc/p0f/p0f.fp, using built-in signatures"});
+      CHECK(loaded->notes ==
+            std::vector<std::string>{"p0f database not found at /etc/p0f/p0f.fp, using built-in signatures"});
     }
   }
   SECTION("an explicit p0f path that does not exist is an error") {
     auto loaded = load_signatures({(dir / "missing.fp").string(), {}});
     REQUIRE_FALSE(loaded.ok());
-    CHECK_THAT(loaded.error().message, Catch::StartsWith("p0f database: cannot read signature file") &&
-                                           Catch::Contains("missing.fp"));
+    CHECK_THAT(loaded.error().message,
+               Catch::StartsWith("p0f database: cannot read signature file") && Catch::Contains("missing.fp"));
   }
   SECTION("a user file without sources, or missing, is an error naming it") {
     auto loaded = load_signatures({"none", {bad.string()}});

@@ -29,8 +29,7 @@ TEST_CASE("quirks print in p0f's order and parse back", "[signature]") {
   CHECK(quirks_to_string(quirk_bad | quirk_df | quirk_id_plus) == "df,id+,bad");
   std::uint32_t all = 0;
   for (std::uint32_t bit = quirk_df; bit <= quirk_bad; bit <<= 1) all |= bit;
-  CHECK(quirks_to_string(all) ==
-        "df,id+,id-,ecn,0+,flow,seq-,ack+,ack-,uptr+,urgf+,pushf+,ts1-,ts2+,opt+,exws,bad");
+  CHECK(quirks_to_string(all) == "df,id+,id-,ecn,0+,flow,seq-,ack+,ack-,uptr+,urgf+,pushf+,ts1-,ts2+,opt+,exws,bad");
   CHECK(parse_quirks(quirks_to_string(all)).value() == all);
   CHECK(parse_quirks("").value() == 0);
   CHECK(parse_quirks("id-,ecn").value() == (quirk_id_minus | quirk_ecn));
@@ -44,8 +43,8 @@ TEST_CASE("quirks print in p0f's order and parse back", "[signature]") {
 
 TEST_CASE("initial TTL is the next of 32, 64, 128, 255", "[signature]") {
   TcpSignature s;
-  for (auto [ttl, initial] : {std::pair{0, 32}, {1, 32}, {32, 32}, {33, 64}, {64, 64}, {65, 128},
-                              {128, 128}, {129, 255}, {255, 255}}) {
+  for (auto [ttl, initial] :
+       {std::pair{0, 32}, {1, 32}, {32, 32}, {33, 64}, {64, 64}, {65, 128}, {128, 128}, {129, 255}, {255, 255}}) {
     s.ttl = static_cast<std::uint8_t>(ttl);
     CHECK(s.initial_ttl() == initial);
   }
@@ -146,8 +145,8 @@ TEST_CASE("keys parse back to the same signature", "[signature]") {
 TEST_CASE("bad keys are refused with one line naming the problem", "[signature]") {
   for (const char* bad : {
            "",
-           "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+",       // 7 fields
-           "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0:0",   // 9 fields
+           "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+",      // 7 fields
+           "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0:0",  // 9 fields
            "5:64:0:1460:64240,7:mss:df:0",                      // version
            "*:64:0:1460:64240,7:mss:df:0",                      // a wildcard is a pattern, not a key
            "4:0:0:1460:64240,7:mss,ws:df:0",                    // TTL 0
@@ -175,6 +174,9 @@ TEST_CASE("bad keys are refused with one line naming the problem", "[signature]"
   }
   auto r = parse_signature_key("4:64:0:1460:64240,7:mss,ws:df,nope:0", false);
   CHECK(r.error().message.find("nope") != std::string::npos);
-  CHECK(parse_signature_key(std::string_view("4:64:0:1460:6\x01""4240,7:mss:df:0"), false)
-            .error().message.find('\x01') == std::string::npos);
+  CHECK(parse_signature_key(std::string_view("4:64:0:1460:6\x01"
+                                             "4240,7:mss:df:0"),
+                            false)
+            .error()
+            .message.find('\x01') == std::string::npos);
 }

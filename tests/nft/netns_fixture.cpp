@@ -18,7 +18,10 @@ fs::path temp_dir() {
   static const fs::path dir = [] {
     fs::path d = fs::temp_directory_path() / ("pcnft-test-" + std::to_string(getpid()));
     fs::create_directories(d);
-    std::atexit([] { std::error_code ec; fs::remove_all(fs::temp_directory_path() / ("pcnft-test-" + std::to_string(getpid())), ec); });
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(fs::temp_directory_path() / ("pcnft-test-" + std::to_string(getpid())), ec);
+    });
     return d;
   }();
   return dir;

@@ -16,12 +16,12 @@ namespace nfttest {
 // Root, and `ip netns add` works here. Checked once.
 bool can_use_netns();
 
-#define NEEDS_NETNS()                                                                        \
-  do {                                                                                       \
-    if (!nfttest::can_use_netns()) {                                                         \
+#define NEEDS_NETNS()                                                                      \
+  do {                                                                                     \
+    if (!nfttest::can_use_netns()) {                                                       \
       WARN("skipped: needs root and network namespaces (ip netns add), e.g. run as root"); \
-      return;                                                                                \
-    }                                                                                        \
+      return;                                                                              \
+    }                                                                                      \
   } while (0)
 
 // Runs a shell command; returns its standard output, *rc its exit status.

@@ -24,15 +24,59 @@ RawBytes u32(std::uint32_t v) {
   return b;
 }
 
-KernelExpr ct(std::uint32_t key) { KernelExpr e; e.name = "ct"; e.key = key; e.dreg = 1; return e; }
-KernelExpr meta(std::uint32_t key) { KernelExpr e; e.name = "meta"; e.key = key; e.dreg = 1; return e; }
-KernelExpr payload(std::uint32_t base, std::uint32_t offset, std::uint32_t len) {
-  KernelExpr e; e.name = "payload"; e.base = base; e.offset = offset; e.len = len; e.dreg = 1; return e;
+KernelExpr ct(std::uint32_t key) {
+  KernelExpr e;
+  e.name = "ct";
+  e.key = key;
+  e.dreg = 1;
+  return e;
 }
-KernelExpr bitwise(RawBytes mask) { KernelExpr e; e.name = "bitwise"; e.sreg = e.dreg = 1; e.data = std::move(mask); e.len = 4; return e; }
-KernelExpr cmp(std::uint32_t op, RawBytes data) { KernelExpr e; e.name = "cmp"; e.sreg = 1; e.op = op; e.data = std::move(data); return e; }
-KernelExpr lookup(std::string set) { KernelExpr e; e.name = "lookup"; e.sreg = 1; e.set = std::move(set); return e; }
-KernelExpr verdict(int v) { KernelExpr e; e.name = "immediate"; e.has_verdict = true; e.verdict = v; return e; }
+KernelExpr meta(std::uint32_t key) {
+  KernelExpr e;
+  e.name = "meta";
+  e.key = key;
+  e.dreg = 1;
+  return e;
+}
+KernelExpr payload(std::uint32_t base, std::uint32_t offset, std::uint32_t len) {
+  KernelExpr e;
+  e.name = "payload";
+  e.base = base;
+  e.offset = offset;
+  e.len = len;
+  e.dreg = 1;
+  return e;
+}
+KernelExpr bitwise(RawBytes mask) {
+  KernelExpr e;
+  e.name = "bitwise";
+  e.sreg = e.dreg = 1;
+  e.data = std::move(mask);
+  e.len = 4;
+  return e;
+}
+KernelExpr cmp(std::uint32_t op, RawBytes data) {
+  KernelExpr e;
+  e.name = "cmp";
+  e.sreg = 1;
+  e.op = op;
+  e.data = std::move(data);
+  return e;
+}
+KernelExpr lookup(std::string set) {
+  KernelExpr e;
+  e.name = "lookup";
+  e.sreg = 1;
+  e.set = std::move(set);
+  return e;
+}
+KernelExpr verdict(int v) {
+  KernelExpr e;
+  e.name = "immediate";
+  e.has_verdict = true;
+  e.verdict = v;
+  return e;
+}
 
 std::vector<KernelExpr> ct_state(std::uint32_t bits) {
   return {ct(NFT_CT_STATE), bitwise(u32(bits)), cmp(NFT_CMP_NEQ, u32(0))};

@@ -79,14 +79,12 @@ TEST_CASE("prefix detection", "[intervals]") {
 TEST_CASE("interval set elements read back from the kernel's encoding", "[intervals]") {
   // nft's encoding of { 1025-5000, 49152-65535 }: an end marker at 0, the
   // exclusive end 5001, and an open range at the top with no end.
-  auto v = intervals_from_elements({{{0xc0, 0x00}, false}, {{0x13, 0x89}, true}, {{0x04, 0x01}, false},
-                                    {{0x00, 0x00}, true}},
-                                   2);
+  auto v = intervals_from_elements(
+      {{{0xc0, 0x00}, false}, {{0x13, 0x89}, true}, {{0x04, 0x01}, false}, {{0x00, 0x00}, true}}, 2);
   CHECK(ports_of(v).to_string() == "1025-5000,49152-65535");
   // Adjacent ranges share a key: end before start.
-  auto w = intervals_from_elements({{{0x00, 0x0a}, false}, {{0x00, 0x14}, true}, {{0x00, 0x14}, false},
-                                    {{0x00, 0x1e}, true}},
-                                   2);
+  auto w = intervals_from_elements(
+      {{{0x00, 0x0a}, false}, {{0x00, 0x14}, true}, {{0x00, 0x14}, false}, {{0x00, 0x1e}, true}}, 2);
   REQUIRE(w.size() == 2);
   CHECK(ports_of({w[0]}).to_string() == "10-19");
   CHECK(ports_of({w[1]}).to_string() == "20-29");

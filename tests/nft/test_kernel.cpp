@@ -89,9 +89,9 @@ std::vector<Case> configs() {
   big.mode = Mode::gateway;
   const char* ranges[] = {"windows", "linux", "windows-xp", "freebsd"};
   for (int i = 0; i < 2000; ++i)
-    big.subnets.push_back(Subnet{
-        IpPrefix::parse("10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".0/24").value(),
-        R(ranges[i % 4])});
+    big.subnets.push_back(
+        Subnet{IpPrefix::parse("10." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".0/24").value(),
+               R(ranges[i % 4])});
   out.push_back({"gateway, 2000 subnets", big});
   return out;
 }
@@ -175,9 +175,10 @@ TEST_CASE("a batch with a deliberate error leaves the previous ruleset byte-iden
   TestNetns ns("atomic");
   int rc = -1;
   // Another tool's table, which must never be touched.
-  ns.sh("nft add table ip other && nft add chain ip other input { type filter hook input priority 10 \\; } && "
-        "nft add rule ip other input tcp dport 22 counter accept",
-        &rc);
+  ns.sh(
+      "nft add table ip other && nft add chain ip other input { type filter hook input priority 10 \\; } && "
+      "nft add rule ip other input tcp dport 22 counter accept",
+      &rc);
   REQUIRE(rc == 0);
   Config c;
   c.host_range = R("linux");
@@ -192,8 +193,8 @@ TEST_CASE("a batch with a deliberate error leaves the previous ruleset byte-iden
   Config w;
   w.host_range = R("windows");
   Ruleset bad = build(w);
-  Rule broken{"input", {Match{Field::th_dport, Op::in_set, {}, "no_such_set", 0, {}}}, Verdict::accept,
-              "deliberately broken"};
+  Rule broken{
+      "input", {Match{Field::th_dport, Op::in_set, {}, "no_such_set", 0, {}}}, Verdict::accept, "deliberately broken"};
   bad.rules.insert(bad.rules.begin() + 3, broken);
   auto applied = ns.run([&] { return kernel_apply(bad); });
   REQUIRE_FALSE(applied.ok());
@@ -231,9 +232,10 @@ TEST_CASE("apply replaces its own table and leaves every other table alone", "[k
   NEEDS_NETNS();
   TestNetns ns("others");
   int rc = -1;
-  ns.sh("nft add table inet filter && nft add chain inet filter input { type filter hook input priority 0 \\; } && "
-        "nft add rule inet filter input ct state established,related accept && nft add table ip6 portclass",
-        &rc);
+  ns.sh(
+      "nft add table inet filter && nft add chain inet filter input { type filter hook input priority 0 \\; } && "
+      "nft add rule inet filter input ct state established,related accept && nft add table ip6 portclass",
+      &rc);
   REQUIRE(rc == 0);
   const std::string others = ns.sh("nft list table inet filter; nft list table ip6 portclass");
   Config c;
@@ -274,22 +276,26 @@ TEST_CASE("audit finds each problem on a ruleset made to have it", "[kernel][aud
       {"return-any-direction",
        std::string("ct state established meta l4proto { tcp, udp } th dport 32768-60999 accept; ") + nd},
       {"return-range-too-wide",
-       std::string("ct state established ct direction reply meta l4proto { tcp, udp } th dport 1024-65535 accept; ") + nd},
+       std::string("ct state established ct direction reply meta l4proto { tcp, udp } th dport 1024-65535 accept; ") +
+           nd},
       {"related-beyond-icmp",
        std::string("ct state established ct direction reply meta l4proto { tcp, udp } th dport 32768-60999 accept; "
-                   "ct state related accept; ") + nd},
+                   "ct state related accept; ") +
+           nd},
       {"return-range-too-narrow",
-       std::string("ct state established ct direction reply meta l4proto { tcp, udp } th dport 40000-60999 accept; ") + nd},
+       std::string("ct state established ct direction reply meta l4proto { tcp, udp } th dport 40000-60999 accept; ") +
+           nd},
       {"missing-neighbour-discovery",
        "ct state established ct direction reply meta l4proto { tcp, udp } th dport 32768-60999 accept;"},
-      {"blanket-established", std::string("ct state vmap { established : accept, related : accept, invalid : drop }; ") + nd},
+      {"blanket-established",
+       std::string("ct state vmap { established : accept, related : accept, invalid : drop }; ") + nd},
   };
   for (const Problem& p : problems) {
     INFO(p.code << ": " << p.rules);
     TestNetns ns("audit");
     const std::string file = nfttest::temp_file(
-        "problem.nft", "table inet t {\n chain input {\n type filter hook input priority 0; policy drop;\n " + p.rules +
-                           "\n }\n}\n");
+        "problem.nft",
+        "table inet t {\n chain input {\n type filter hook input priority 0; policy drop;\n " + p.rules + "\n }\n}\n");
     int rc = -1;
     const std::string out = ns.sh("nft -f " + file, &rc);
     INFO(out);

@@ -17,7 +17,9 @@ const OsProfileDb& db() { return OsProfileDb::builtin(); }
 
 Result<Config> parse(const std::string& text) { return parse_config(text, "test.toml", db()); }
 
-bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == std::string::npos && s.find('\r') == std::string::npos; }
+bool one_line(const std::string& s) {
+  return !s.empty() && s.find('\n') == std::string::npos && s.find('\r') == std::string::npos;
+}
 
 }  // namespace
 
@@ -82,10 +84,10 @@ TEST_CASE("a hostile value in any name field of a config is refused with one lin
 
 TEST_CASE("invalid ranges, ports and subnets are refused", "[config]") {
   const char* bad[] = {
-      "[host]\nrange = \"5000-1000\"\n",      // reversed
-      "[host]\nrange = \"70000\"\n",          // beyond 65535
-      "[host]\nrange = \"no-such-os\"\n",     // unknown profile
-      "[host]\nrange = \"\"\n",               // empty
+      "[host]\nrange = \"5000-1000\"\n",   // reversed
+      "[host]\nrange = \"70000\"\n",       // beyond 65535
+      "[host]\nrange = \"no-such-os\"\n",  // unknown profile
+      "[host]\nrange = \"\"\n",            // empty
       "[services]\ntcp = [70000]\n",
       "[services]\ntcp = [-1]\n",
       "[services]\ntcp = [\"22-\"]\n",

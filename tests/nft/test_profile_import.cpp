@@ -49,7 +49,7 @@ TEST_CASE("synthetic profiles: each client gets a range holding its OS's, server
   Timestamp clock = 0;
   connections(dir, A("10.9.0.2"), 128, 1100, 1, 40, clock);    // XP-like: sequential from 1100, TTL 128
   connections(dir, A("10.9.0.3"), 64, 33000, 614, 40, clock);  // Linux-like: even ports across the range
-  const auto doc = to_json(dir);  // a bare profile document: inferred by the import
+  const auto doc = to_json(dir);                               // a bare profile document: inferred by the import
 
   auto imported = import_profiles(doc, OsProfileDb::builtin(), {});
   REQUIRE(imported.ok());

@@ -79,8 +79,9 @@ std::string error_of(const json& doc) {
 
 TEST_CASE("a single profile's range at high confidence", "[verdict-range]") {
   const HostRange h =
-      imported(document(client(run(49700, 20)), verdict("identified", 0.97, {candidate("windows", 0.95, "49152-65535"),
-                                                                              candidate("macos", 0.03, "49152-65535")})));
+      imported(document(client(run(49700, 20)),
+                        verdict("identified", 0.97,
+                                {candidate("windows", 0.95, "49152-65535"), candidate("macos", 0.03, "49152-65535")})));
   CHECK(h.verdict.stored);
   CHECK(h.choice.rule == RangeRule::single);
   CHECK(h.choice.ports == P("49152-65535"));
@@ -91,26 +92,29 @@ TEST_CASE("below high confidence: the union of the candidates that hold 90%", "[
   SECTION("two ranges of one family: both") {
     // The family is sure (Windows 95%), its profiles are not: XP's range
     // must not be dropped for modern Windows' at 60%.
-    const HostRange h = imported(document(
-        client(run(49700, 20), 128),
-        verdict("identified", 0.95, {candidate("windows", 0.6, "49152-65535"), candidate("windows-xp", 0.35, "1025-5000"),
-                                     candidate("macos", 0.05, "49152-65535")})));
+    const HostRange h =
+        imported(document(client(run(49700, 20), 128),
+                          verdict("identified", 0.95,
+                                  {candidate("windows", 0.6, "49152-65535"), candidate("windows-xp", 0.35, "1025-5000"),
+                                   candidate("macos", 0.05, "49152-65535")})));
     CHECK(h.choice.rule == RangeRule::covering);
     CHECK(h.choice.ports == P("1025-5000,49152-65535"));
     CHECK(h.choice.label == "mixed");
   }
   SECTION("profiles that share a range: that range, named after the best") {
-    const HostRange h = imported(document(
-        client(run(40000, 20, 6)),
-        verdict("identified", 0.71, {candidate("linux", 0.71, "32768-60999"), candidate("android", 0.29, "32768-60999")})));
+    const HostRange h = imported(
+        document(client(run(40000, 20, 6)),
+                 verdict("identified", 0.71,
+                         {candidate("linux", 0.71, "32768-60999"), candidate("android", 0.29, "32768-60999")})));
     CHECK(h.choice.rule == RangeRule::covering);
     CHECK(h.choice.ports == P("32768-60999"));
     CHECK(h.choice.label == "linux");
   }
   SECTION("candidates are taken best first, whatever order the document lists them in") {
-    const HostRange h = imported(document(
-        client(run(40000, 20, 6)),
-        verdict("identified", 0.92, {candidate("freebsd", 0.02, "10000-65535"), candidate("linux", 0.92, "32768-60999")})));
+    const HostRange h = imported(
+        document(client(run(40000, 20, 6)),
+                 verdict("identified", 0.92,
+                         {candidate("freebsd", 0.02, "10000-65535"), candidate("linux", 0.92, "32768-60999")})));
     CHECK(h.choice.rule == RangeRule::single);
     CHECK(h.choice.ports == P("32768-60999"));
   }
@@ -129,9 +133,10 @@ TEST_CASE("nothing known: 1024-65535", "[verdict-range]") {
     CHECK(imported(document(host, verdict("identified", 0.9, json::array()))).choice.ports == P("1024-65535"));
   }
   SECTION("the listed candidates hold less than 90% (a document lists only the best few)") {
-    const HostRange h = imported(document(
-        host, verdict("identified", 0.7, {candidate("linux", 0.5, "32768-60999"), candidate("android", 0.2, "32768-60999"),
-                                          candidate("macos", 0.1, "49152-65535")})));
+    const HostRange h = imported(
+        document(host, verdict("identified", 0.7,
+                               {candidate("linux", 0.5, "32768-60999"), candidate("android", 0.2, "32768-60999"),
+                                candidate("macos", 0.1, "49152-65535")})));
     CHECK(h.choice.rule == RangeRule::unknown);
     CHECK(h.choice.ports == P("1024-65535"));
   }
@@ -147,8 +152,8 @@ TEST_CASE("a tuned span is widened from evidence, never kept as observed", "[ver
   }
   SECTION("a really tuned range, sampled by many ports: its aligned block") {
     std::vector<Port> ports = run(20011, 64, 157);  // 20011-29902
-    const HostRange h = imported(document(
-        client(ports), verdict("identified", 0.95, {candidate("linux", 0.95, "20011-29902", true)})));
+    const HostRange h =
+        imported(document(client(ports), verdict("identified", 0.95, {candidate("linux", 0.95, "20011-29902", true)})));
     CHECK(h.choice.ports.contains(P("20000-29999")));
     CHECK(h.choice.ports == P("16384-32767"));
   }
@@ -160,8 +165,9 @@ TEST_CASE("a tuned span is widened from evidence, never kept as observed", "[ver
   }
   SECTION("a handful of ports inside another candidate's range: that range stands") {
     const HostRange h = imported(document(
-        client(run(49300, 8), 128), verdict("identified", 1.0, {candidate("windows-xp", 0.6, "49300-49307", true),
-                                                                candidate("windows", 0.4, "49152-65535")})));
+        client(run(49300, 8), 128),
+        verdict("identified", 1.0,
+                {candidate("windows-xp", 0.6, "49300-49307", true), candidate("windows", 0.4, "49152-65535")})));
     CHECK(h.choice.rule == RangeRule::covering);
     CHECK(h.choice.ports == P("49152-65535"));
     CHECK(h.choice.label == "windows");
@@ -179,7 +185,7 @@ TEST_CASE("a tuned span is widened from evidence, never kept as observed", "[ver
 TEST_CASE("widen_tuned_span: aligned blocks of at least 16384 ports", "[verdict-range]") {
   CHECK(widen_tuned_span(P("49200-49999"), 40) == P("49152-65535"));
   CHECK(widen_tuned_span(P("49163-49999"), 40) == P("32768-65535"));  // the margin reaches below 49152
-  CHECK(widen_tuned_span(P("1069-3758"), 40) == P("1024-16383"));  // XP's 1025-5000 inside
+  CHECK(widen_tuned_span(P("1069-3758"), 40) == P("1024-16383"));     // XP's 1025-5000 inside
   CHECK(widen_tuned_span(P("33000-48000"), 400) == P("32768-49151"));
   // The sampling margin pushes a span across a block edge: the next size up.
   CHECK(widen_tuned_span(P("49257-65423"), 40) == P("32768-65535"));
@@ -188,12 +194,11 @@ TEST_CASE("widen_tuned_span: aligned blocks of at least 16384 ports", "[verdict-
 }
 
 TEST_CASE("every client port the host was seen using is in its range", "[verdict-range]") {
-  HostProfile host = client(run(33000, 100, 200));  // 3 strays among 103 ports
+  HostProfile host = client(run(33000, 100, 200));            // 3 strays among 103 ports
   host.add_client_port(Transport::tcp, 61500, 99'000, true);  // above Linux's range
   host.add_client_port(Transport::udp, 1500, 99'500, true);   // a low UDP port
-  host.add_dns_query(5353, 99'900);                          // a DNS query from a fixed port
-  const HostRange h =
-      imported(document(host, verdict("identified", 0.95, {candidate("linux", 0.95, "32768-60999")})));
+  host.add_dns_query(5353, 99'900);                           // a DNS query from a fixed port
+  const HostRange h = imported(document(host, verdict("identified", 0.95, {candidate("linux", 0.95, "32768-60999")})));
   CHECK(h.choice.rule == RangeRule::single);
   CHECK(h.choice.ports.contains(P("32768-60999")));
   CHECK(h.choice.ports.contains(h.seen));
@@ -207,16 +212,16 @@ TEST_CASE("every client port the host was seen using is in its range", "[verdict
 TEST_CASE("many ports outside the verdict's range widen it", "[verdict-range]") {
   SECTION("a Linux stack drawing from 49152-65535 (the lab's macOS): the top is held") {
     // 40 ports across 49152-65535, a quarter of them above Linux's 60999.
-    const HostRange h = imported(document(
-        client(run(49200, 40, 409)), verdict("identified", 0.95, {candidate("linux", 0.92, "32768-60999")})));
+    const HostRange h = imported(
+        document(client(run(49200, 40, 409)), verdict("identified", 0.95, {candidate("linux", 0.92, "32768-60999")})));
     CHECK(h.choice.rule == RangeRule::single);
     CHECK(h.choice.label == "widened");
     CHECK(h.choice.ports.contains(P("49152-65535")));
     CHECK(h.choice.ports == P("32768-65535"));
   }
   SECTION("the one port seen lies outside: its block is added") {
-    const HostRange h = imported(document(
-        client({14330}, 128), verdict("identified", 0.99, {candidate("windows", 0.99, "49152-65535")})));
+    const HostRange h = imported(
+        document(client({14330}, 128), verdict("identified", 0.99, {candidate("windows", 0.99, "49152-65535")})));
     CHECK(h.choice.ports == P("1024-16383,49152-65535"));
   }
   SECTION("client ports below 1024 are bound on purpose: added, never widened") {
@@ -232,8 +237,8 @@ TEST_CASE("many ports outside the verdict's range widen it", "[verdict-range]") 
 TEST_CASE("the stored verdict is used, so the ruleset agrees with `portclass profile`", "[verdict-range]") {
   // Ports and TTL that inference would call macOS or Linux; the document says FreeBSD.
   const HostProfile host = client(run(49300, 40, 400));
-  const HostRange stored = imported(
-      document(host, verdict("identified", 0.99, {candidate("freebsd", 0.99, "10000-65535")})));
+  const HostRange stored =
+      imported(document(host, verdict("identified", 0.99, {candidate("freebsd", 0.99, "10000-65535")})));
   CHECK(stored.verdict.stored);
   CHECK(stored.choice.ports == P("10000-65535"));
   CHECK(stored.choice.why.find("(stored verdict)") != std::string::npos);

@@ -31,7 +31,10 @@ class Capture {
  public:
   void tcp(const char* src, const char* dst, Port sport, Port dport, bool syn, bool ack, std::uint8_t ttl = 64) {
     Packet p;
-    p.in.facts = PacketFacts{{ip(src), ip(dst), Transport::tcp, sport, dport}, ttl, TcpFlags{syn, ack, false, false}, {},
+    p.in.facts = PacketFacts{{ip(src), ip(dst), Transport::tcp, sport, dport},
+                             ttl,
+                             TcpFlags{syn, ack, false, false},
+                             {},
                              Timestamp(packets_.size()) * 1000};
     if (syn && !ack) p.signature = parse_signature_key("4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0", false).value();
     p.in.have_tcp_flags = true;
@@ -39,7 +42,8 @@ class Capture {
   }
   void udp(const char* src, const char* dst, Port sport, Port dport, std::uint8_t ttl = 64) {
     Packet p;
-    p.in.facts = PacketFacts{{ip(src), ip(dst), Transport::udp, sport, dport}, ttl, {}, {}, Timestamp(packets_.size()) * 1000};
+    p.in.facts =
+        PacketFacts{{ip(src), ip(dst), Transport::udp, sport, dport}, ttl, {}, {}, Timestamp(packets_.size()) * 1000};
     add(std::move(p));
   }
   // A whole connection: handshake (unless the capture missed it), data, close.
@@ -95,7 +99,8 @@ std::size_t count(const std::vector<std::pair<std::uint32_t, ExpertKind>>& r, Ex
 
 // A Linux-like client: even ports inside 32768-60999, TTL 64.
 void linux_client(Capture& c, const char* client, const char* server, int connections) {
-  for (int i = 0; i < connections; ++i) c.connection(client, server, static_cast<Port>(33000 + 2 * ((i * 1327) % 13000)), 80);
+  for (int i = 0; i < connections; ++i)
+    c.connection(client, server, static_cast<Port>(33000 + 2 * ((i * 1327) % 13000)), 80);
 }
 
 }  // namespace
@@ -107,7 +112,7 @@ TEST_CASE("client side: SYN, SYN+ACK, the connection's handshake, the heuristic"
   CaptureAnalysis a(config());
   const auto outs = c.pass(a, true);
   CHECK(outs.at(1).method == Method::syn);
-    CHECK(outs.at(1).decision.client == Endpoint::source);
+  CHECK(outs.at(1).decision.client == Endpoint::source);
   CHECK(outs.at(2).method == Method::syn_ack);
   CHECK(outs.at(2).decision.client == Endpoint::destination);
   for (std::uint32_t frame : {3u, 4u}) {
@@ -196,7 +201,8 @@ TEST_CASE("findings: once per subject, and at the same packet on every later pas
     c.udp("10.0.7.1", "10.0.7.2", 53, 33333);
   }
   for (int i = 0; i < 12; ++i) c.connection("10.0.3.2", "10.0.3.1", static_cast<Port>(1400 + i), 80, 128);
-  for (int i = 0; i < 8; ++i) c.connection("10.0.8.2", "10.0.8.1", static_cast<Port>(40000 + 300 * i), 80, i % 2 ? 128 : 64);
+  for (int i = 0; i < 8; ++i)
+    c.connection("10.0.8.2", "10.0.8.1", static_cast<Port>(40000 + 300 * i), 80, i % 2 ? 128 : 64);
   for (int i = 0; i < 6; ++i) c.connection("10.0.4.2", "10.0.4.1", static_cast<Port>(34000 + 1000 * i), 50000);
 
   CaptureAnalysis a(config());
@@ -217,9 +223,8 @@ TEST_CASE("findings: once per subject, and at the same packet on every later pas
   CHECK(count(forward, ExpertKind::several_stacks) == 1);
   CHECK(count(forward, ExpertKind::server_in_ephemeral) == 1);
   // Anchored at the subject's first packet in the role the finding is about.
-  const auto first_dns = std::find_if(c.packets().begin(), c.packets().end(), [](const Packet& p) {
-    return p.in.facts.transport == Transport::udp;
-  });
+  const auto first_dns = std::find_if(c.packets().begin(), c.packets().end(),
+                                      [](const Packet& p) { return p.in.facts.transport == Transport::udp; });
   for (const auto& [frame, finding] : forward)
     if (finding == ExpertKind::dns_fixed_port) CHECK(frame == first_dns->in.frame);
   // Nothing about hosts that do nothing wrong.

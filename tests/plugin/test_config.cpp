@@ -30,8 +30,9 @@ std::string error_of(std::string_view text) {
 }  // namespace
 
 TEST_CASE("subnet overrides: OS, range, both; separators and spaces", "[config]") {
-  auto r = SubnetOverrides::parse(" 10.1.0.0/16 os=windows ;10.2.0.0/16   range=20000-29999\n"
-                                  "fd00::/8 os=linux range=20000-29999,40000-40100;;");
+  auto r = SubnetOverrides::parse(
+      " 10.1.0.0/16 os=windows ;10.2.0.0/16   range=20000-29999\n"
+      "fd00::/8 os=linux range=20000-29999,40000-40100;;");
   REQUIRE(r.ok());
   const auto& e = r.value().entries();
   REQUIRE(e.size() == 3);

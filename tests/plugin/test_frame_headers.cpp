@@ -25,13 +25,14 @@ void put16(Bytes& b, unsigned v) {
 
 void append(Bytes& b, const Bytes& more) { b.insert(b.end(), more.begin(), more.end()); }
 
-const Bytes kLinuxSynOptions = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};  // mss,sok,ts,nop,ws
+const Bytes kLinuxSynOptions = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
+                                0, 1, 0,    0,    0, 0, 1, 3,  3, 7};  // mss,sok,ts,nop,ws
 
 Bytes tcp(Port sport, Port dport, std::uint8_t flags, const Bytes& options = {}) {
   Bytes t;
   put16(t, sport);
   put16(t, dport);
-  for (int i = 0; i < 4; ++i) t.push_back(0);  // seq
+  for (int i = 0; i < 4; ++i) t.push_back(0);                            // seq
   for (int i = 0; i < 4; ++i) t.push_back((flags & 0x10) != 0 ? 1 : 0);  // ack: non-zero when ACK is set
   t.push_back(static_cast<std::uint8_t>(((20 + options.size()) / 4) << 4));
   t.push_back(flags);
@@ -120,7 +121,8 @@ TEST_CASE("flags of a SYN+ACK, a FIN and an RST; signatures only of SYNs and SYN
   REQUIRE(synack.signature);
   CHECK(synack.signature->syn_ack);
   CHECK(synack.signature->layout.empty());
-  const WireFacts fin = find(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(80, 40000, 0x11, kLinuxSynOptions))), q);
+  const WireFacts fin =
+      find(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(80, 40000, 0x11, kLinuxSynOptions))), q);
   CHECK((fin.tcp.fin && fin.tcp.ack && !fin.tcp.syn));
   CHECK_FALSE(fin.signature);
   const WireFacts rst = find(ethernet(0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, 64, tcp(80, 40000, 0x04))), q);

@@ -20,14 +20,14 @@ TEST_CASE("tshark -T fields with -e: only listed fields, ours or not", "[output]
 }
 
 TEST_CASE("everything else prints whole trees", "[output]") {
-  for (const auto& argv : std::vector<std::vector<std::string>>{
-           {"tshark", "-V", "-r", "x.pcap"},
-           {"tshark", "-T", "json", "-r", "x.pcap"},              // no -e: every field
-           {"tshark", "-T", "pdml", "-e", "ip.src"},                // pdml ignores -e here
-           {"tshark", "-r", "x.pcap", "-e", "ip.src"},             // -e without -T fields
-           {"wireshark", "-T", "fields", "-e", "ip.src"},          // not tshark
-           {"tshark", "-r", "x", "--", "-T", "fields", "-e", "a"},  // after --
-           {}}) {
+  for (const auto& argv :
+       std::vector<std::vector<std::string>>{{"tshark", "-V", "-r", "x.pcap"},
+                                             {"tshark", "-T", "json", "-r", "x.pcap"},       // no -e: every field
+                                             {"tshark", "-T", "pdml", "-e", "ip.src"},       // pdml ignores -e here
+                                             {"tshark", "-r", "x.pcap", "-e", "ip.src"},     // -e without -T fields
+                                             {"wireshark", "-T", "fields", "-e", "ip.src"},  // not tshark
+                                             {"tshark", "-r", "x", "--", "-T", "fields", "-e", "a"},  // after --
+                                             {}}) {
     INFO(argv.size());
     CHECK_FALSE(output_mode(argv, "portclass").listed_fields_only);
   }
@@ -36,8 +36,8 @@ TEST_CASE("everything else prints whole trees", "[output]") {
 }
 
 TEST_CASE("the protocol's own listed fields are kept, in order", "[output]") {
-  const auto m = output_mode({"tshark", "-T", "fields", "-e", "ip.src", "-e", "portclass.src.cat", "-eportclass.client.port",
-                              "-e", "_ws.expert.message", "-e", "portclassx.a"},
+  const auto m = output_mode({"tshark", "-T", "fields", "-e", "ip.src", "-e", "portclass.src.cat",
+                              "-eportclass.client.port", "-e", "_ws.expert.message", "-e", "portclassx.a"},
                              "portclass");
   CHECK(m.own_fields == std::vector<std::string>{"portclass.src.cat", "portclass.client.port", "_ws.expert.message"});
   CHECK(output_mode({"tshark", "-V", "-e", "portclass.src.cat"}, "portclass").own_fields.size() == 1);

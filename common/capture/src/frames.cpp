@@ -30,9 +30,7 @@ DecodeStatus after_ethernet(Bytes b, Layer& next) noexcept {
 DecodeStatus after_ethertype(std::uint16_t type, Bytes b, Layer& next) noexcept {
   switch (type) {
     case 0x0800:
-    case 0x86dd:
-      next = ip_layer(b);
-      return DecodeStatus::ok;
+    case 0x86dd: next = ip_layer(b); return DecodeStatus::ok;
     case 0x8100:  // 802.1Q
     case 0x88a8:  // 802.1ad
     case 0x9100:  // pre-standard QinQ
@@ -57,8 +55,7 @@ DecodeStatus after_ethertype(std::uint16_t type, Bytes b, Layer& next) noexcept 
     case 0x880b:  // PPP (PPTP's GRE)
       next = Layer{Kind::ppp, 0, b};
       return DecodeStatus::ok;
-    default:
-      return DecodeStatus::not_ip;
+    default: return DecodeStatus::not_ip;
   }
 }
 
@@ -92,8 +89,7 @@ DecodeStatus after_ppp(Bytes b, Layer& next) noexcept {
     case 0x283:  // MPLS multicast
       next = Layer{Kind::mpls, 0, b.subspan(length)};
       return DecodeStatus::ok;
-    default:
-      return DecodeStatus::not_ip;  // LCP, IPCP, CHAP, ...
+    default: return DecodeStatus::not_ip;  // LCP, IPCP, CHAP, ...
   }
 }
 

@@ -23,12 +23,14 @@ DecodeStatus after_null(Bytes b, Layer& next) noexcept {
   std::uint32_t family = le32(&b[0]);
   if (family > 0xffff) family = be32(&b[0]);
   switch (family) {
-    case 2:                              // AF_INET everywhere
-    case 10: case 24: case 28: case 30:  // AF_INET6: Linux, Net/OpenBSD, FreeBSD, Darwin
+    case 2:  // AF_INET everywhere
+    case 10:
+    case 24:
+    case 28:
+    case 30:  // AF_INET6: Linux, Net/OpenBSD, FreeBSD, Darwin
       next = ip_layer(b.subspan(4));
       return DecodeStatus::ok;
-    default:
-      return DecodeStatus::not_ip;
+    default: return DecodeStatus::not_ip;
   }
 }
 
@@ -104,9 +106,7 @@ DecodeStatus after_nflog(Bytes b, Layer& next) noexcept {
   if (b[1] != 0) return DecodeStatus::malformed;
   Bytes tlvs = b.subspan(4);
   if (tlvs.size() < 4) return DecodeStatus::truncated;
-  const auto plausible = [&](std::uint16_t length, std::uint16_t type) {
-    return length >= 4 && (type & 0x3fff) <= 64;
-  };
+  const auto plausible = [&](std::uint16_t length, std::uint16_t type) { return length >= 4 && (type & 0x3fff) <= 64; };
   const bool little = plausible(le16(&tlvs[0]), le16(&tlvs[2]));
   if (!little && !plausible(be16(&tlvs[0]), be16(&tlvs[2]))) return DecodeStatus::malformed;
   for (int i = 0; i < kMaxNflogTlvs; ++i) {
@@ -165,62 +165,58 @@ DecodeStatus after_ppp_serial(Bytes b, Layer& next) noexcept {
 
 bool is_supported_dlt(int dlt) noexcept {
   switch (dlt) {
-    case DLT_NULL: case DLT_LOOP: case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2:
-    case DLT_RAW: case DLT_IPV4: case DLT_IPV6: case DLT_PPP: case DLT_PPP_SERIAL: case DLT_PPP_ETHER:
-    case DLT_C_HDLC: case DLT_IEEE802_11: case DLT_IEEE802_11_RADIO: case DLT_PRISM_HEADER:
-    case DLT_IEEE802_11_RADIO_AVS: case DLT_PPI: case DLT_NFLOG: case DLT_ARCNET: case DLT_ARCNET_LINUX:
-      return true;
-    default:
-      return false;
+    case DLT_NULL:
+    case DLT_LOOP:
+    case DLT_EN10MB:
+    case DLT_LINUX_SLL:
+    case DLT_LINUX_SLL2:
+    case DLT_RAW:
+    case DLT_IPV4:
+    case DLT_IPV6:
+    case DLT_PPP:
+    case DLT_PPP_SERIAL:
+    case DLT_PPP_ETHER:
+    case DLT_C_HDLC:
+    case DLT_IEEE802_11:
+    case DLT_IEEE802_11_RADIO:
+    case DLT_PRISM_HEADER:
+    case DLT_IEEE802_11_RADIO_AVS:
+    case DLT_PPI:
+    case DLT_NFLOG:
+    case DLT_ARCNET:
+    case DLT_ARCNET_LINUX: return true;
+    default: return false;
   }
 }
 
 DecodeStatus next_after_link(int dlt, Bytes b, Layer& next) noexcept {
   switch (dlt) {
-    case DLT_EN10MB:
-      next = ethernet_layer(b);
-      return DecodeStatus::ok;
+    case DLT_EN10MB: next = ethernet_layer(b); return DecodeStatus::ok;
     case DLT_RAW:
     case DLT_IPV4:
-    case DLT_IPV6:
-      next = ip_layer(b);
-      return DecodeStatus::ok;
+    case DLT_IPV6: next = ip_layer(b); return DecodeStatus::ok;
     case DLT_NULL:
-    case DLT_LOOP:
-      return after_null(b, next);
+    case DLT_LOOP: return after_null(b, next);
     case DLT_LINUX_SLL:
       if (b.size() < 16) return DecodeStatus::truncated;
       return after_sll(b, 16, be16(&b[14]), be16(&b[2]), next);
     case DLT_LINUX_SLL2:
       if (b.size() < 20) return DecodeStatus::truncated;
       return after_sll(b, 20, be16(&b[0]), be16(&b[8]), next);
-    case DLT_PPP:
-      next = Layer{Kind::ppp, 0, b};
-      return DecodeStatus::ok;
-    case DLT_PPP_SERIAL:
-      return after_ppp_serial(b, next);
+    case DLT_PPP: next = Layer{Kind::ppp, 0, b}; return DecodeStatus::ok;
+    case DLT_PPP_SERIAL: return after_ppp_serial(b, next);
     case DLT_PPP_ETHER:  // a PPPoE header without the Ethernet one
       return next_layer(ethertype_layer(0x8864, b), next);
-    case DLT_C_HDLC:
-      return after_chdlc(b, next);
-    case DLT_IEEE802_11:
-      next = Layer{Kind::ieee80211, 0, b};
-      return DecodeStatus::ok;
-    case DLT_IEEE802_11_RADIO:
-      return after_radiotap(b, next);
+    case DLT_C_HDLC: return after_chdlc(b, next);
+    case DLT_IEEE802_11: next = Layer{Kind::ieee80211, 0, b}; return DecodeStatus::ok;
+    case DLT_IEEE802_11_RADIO: return after_radiotap(b, next);
     case DLT_PRISM_HEADER:
-    case DLT_IEEE802_11_RADIO_AVS:
-      return after_prism_or_avs(b, next);
-    case DLT_PPI:
-      return after_ppi(b, next);
-    case DLT_NFLOG:
-      return after_nflog(b, next);
-    case DLT_ARCNET:
-      return after_arcnet(b, false, next);
-    case DLT_ARCNET_LINUX:
-      return after_arcnet(b, true, next);
-    default:
-      return DecodeStatus::unsupported_link;
+    case DLT_IEEE802_11_RADIO_AVS: return after_prism_or_avs(b, next);
+    case DLT_PPI: return after_ppi(b, next);
+    case DLT_NFLOG: return after_nflog(b, next);
+    case DLT_ARCNET: return after_arcnet(b, false, next);
+    case DLT_ARCNET_LINUX: return after_arcnet(b, true, next);
+    default: return DecodeStatus::unsupported_link;
   }
 }
 

@@ -21,13 +21,10 @@ CaptureFailure activation_failure(pcap* handle, int status, const std::string& i
   const std::string detail = pcap_geterr(handle);
   const std::string reason = detail.empty() ? pcap_statustostr(status) : detail;
   switch (status) {
-    case PCAP_ERROR_NO_SUCH_DEVICE:
-      return failure(Kind::bad_input, interface, "no such interface (" + reason + ")");
-    case PCAP_ERROR_IFACE_NOT_UP:
-      return failure(Kind::bad_input, interface, "interface is down (" + reason + ")");
+    case PCAP_ERROR_NO_SUCH_DEVICE: return failure(Kind::bad_input, interface, "no such interface (" + reason + ")");
+    case PCAP_ERROR_IFACE_NOT_UP: return failure(Kind::bad_input, interface, "interface is down (" + reason + ")");
     case PCAP_ERROR_PERM_DENIED:
-      return failure(Kind::system, interface,
-                     "permission denied (" + reason + "; needs CAP_NET_RAW, e.g. root)");
+      return failure(Kind::system, interface, "permission denied (" + reason + "; needs CAP_NET_RAW, e.g. root)");
     case PCAP_ERROR_PROMISC_PERM_DENIED:
       return failure(Kind::system, interface, "no permission for promiscuous mode (" + reason + ")");
     default: return failure(Kind::system, interface, reason);

@@ -142,8 +142,7 @@ DecodeStatus next_after_gre(Bytes b, Layer& next) noexcept {
       if ((flags & kGreSequence) != 0) offset += 4;
       if ((flags & kGreAck) != 0) offset += 4;
       break;
-    default:
-      return DecodeStatus::malformed;
+    default: return DecodeStatus::malformed;
   }
   if (b.size() < offset) return DecodeStatus::truncated;
   const Bytes payload = b.subspan(offset);

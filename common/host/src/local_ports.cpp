@@ -32,7 +32,8 @@ PortSet LocalPortConfig::ephemeral() const { return PortSet{{range}}.difference(
 Result<PortRange> parse_local_port_range(std::string_view text) {
   const std::string_view t = trimmed(text);
   const auto gap = t.find_first_of(" \t");
-  if (gap == std::string_view::npos) return make_error("ip_local_port_range '" + std::string(t) + "': expected two ports");
+  if (gap == std::string_view::npos)
+    return make_error("ip_local_port_range '" + std::string(t) + "': expected two ports");
   auto first = parse_port(t.substr(0, gap));
   auto last = parse_port(trimmed(t.substr(gap)));
   if (!first || !last || *first == 0 || *first > *last)

@@ -33,7 +33,8 @@ std::variant<std::filesystem::path, NetnsError> named_netns_path(std::string_vie
 }
 
 bool is_current_netns(const std::filesystem::path& path) noexcept {
-  struct stat named {}, current {};
+  struct stat named {
+  }, current{};
   if (::stat(path.c_str(), &named) < 0 || ::stat(kCurrentNetns, &current) < 0) return false;
   return named.st_dev == current.st_dev && named.st_ino == current.st_ino;
 }
@@ -54,8 +55,7 @@ std::variant<NetnsVisit, NetnsError> NetnsVisit::enter(const std::filesystem::pa
       if (expected_inode)
         return failed(NetnsErrorKind::vanished, NetnsStep::open, err,
                       who + " disappeared during the audit (no " + path.string() + " any more): skipped");
-      return failed(NetnsErrorKind::missing, NetnsStep::open, err,
-                    who + " does not exist (no " + path.string() + ")");
+      return failed(NetnsErrorKind::missing, NetnsStep::open, err, who + " does not exist (no " + path.string() + ")");
     }
     return failed(NetnsErrorKind::system, NetnsStep::open, err, "cannot open " + who + ": " + std::strerror(err));
   }
@@ -77,9 +77,9 @@ std::variant<NetnsVisit, NetnsError> NetnsVisit::enter(const std::filesystem::pa
                       who + " disappeared during the audit (" + path.string() + " is no namespace now): skipped");
       return failed(NetnsErrorKind::missing, NetnsStep::enter, err, path.string() + " is not a network namespace");
     }
-    return failed(NetnsErrorKind::system, NetnsStep::enter, err,
-                  "cannot enter " + who + ": " + std::strerror(err) +
-                      (err == EPERM ? " (needs CAP_SYS_ADMIN, e.g. root)" : ""));
+    return failed(
+        NetnsErrorKind::system, NetnsStep::enter, err,
+        "cannot enter " + who + ": " + std::strerror(err) + (err == EPERM ? " (needs CAP_SYS_ADMIN, e.g. root)" : ""));
   }
   return NetnsVisit(std::move(saved));
 }

@@ -73,7 +73,8 @@ Result<void> dump(mnl_socket* nl, std::uint8_t family, Transport transport, std:
   req->idiag_states = ~0u;  // every state, TIME-WAIT and bound-only sockets included
 
   const std::string what = std::string(family == AF_INET ? "IPv4 " : "IPv6 ") + std::string(to_string(transport));
-  if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) return system_error("cannot ask the kernel for " + what + " sockets");
+  if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+    return system_error("cannot ask the kernel for " + what + " sockets");
 
   const unsigned portid = mnl_socket_get_portid(nl);
   DumpContext context{transport, &out};
@@ -119,7 +120,8 @@ bool is_listening(const SocketEntry& socket) noexcept {
 Result<std::vector<SocketEntry>> read_socket_table() {
   MnlSocket nl(mnl_socket_open(NETLINK_SOCK_DIAG));
   if (!nl) return system_error("cannot open a sock_diag netlink socket");
-  if (mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) < 0) return system_error("cannot bind the sock_diag netlink socket");
+  if (mnl_socket_bind(nl.get(), 0, MNL_SOCKET_AUTOPID) < 0)
+    return system_error("cannot bind the sock_diag netlink socket");
 
   std::vector<SocketEntry> out;
   std::uint32_t seq = 1;

@@ -43,7 +43,7 @@ struct Candidate {
   std::string id;
   std::string family;
   std::string name;
-  PortSet range;      // the profile's default range, or the observed span when tuned
+  PortSet range;       // the profile's default range, or the observed span when tuned
   bool tuned = false;  // the ports lie outside the default range
   double probability = 0;
 };
@@ -56,8 +56,8 @@ struct FamilyScore {
 // A SYN or SYN+ACK signature the host sent and what it matched.
 struct SignatureSeen {
   bool syn_ack = false;
-  std::string key;         // TcpSignature::key(): what profile JSON stores
-  std::string p0f;         // the same in p0f's raw_sig form, to pivot to p0f's output
+  std::string key;  // TcpSignature::key(): what profile JSON stores
+  std::string p0f;  // the same in p0f's raw_sig form, to pivot to p0f's output
   std::uint64_t count = 0;
   std::string label;       // the matched label ("Linux 3.11 and newer"), empty when none
   std::string origin;      // "builtin", or the path of the file (p0f's database included)
@@ -67,9 +67,9 @@ struct SignatureSeen {
 
 struct Inference {
   Verdict verdict = Verdict::unknown;
-  std::vector<Candidate> candidates;  // best first, probabilities sum to ~1
-  std::vector<FamilyScore> families;  // best first
-  std::vector<std::string> evidence;  // sentences, most telling first
+  std::vector<Candidate> candidates;      // best first, probabilities sum to ~1
+  std::vector<FamilyScore> families;      // best first
+  std::vector<std::string> evidence;      // sentences, most telling first
   std::vector<SignatureSeen> signatures;  // most frequent first
 
   // "linux", or "unknown" / "several" when not identified.

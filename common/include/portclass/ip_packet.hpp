@@ -46,16 +46,16 @@ struct IpHeader {
   std::uint8_t version = 0;  // 4 or 6
   IpAddress src;
   IpAddress dst;
-  std::uint8_t ttl = 0;      // IPv4 TTL or IPv6 hop limit
-  std::uint8_t protocol = 0; // IPv4 protocol / last IPv6 next header
+  std::uint8_t ttl = 0;              // IPv4 TTL or IPv6 hop limit
+  std::uint8_t protocol = 0;         // IPv4 protocol / last IPv6 next header
   std::uint16_t options_length = 0;  // IPv4 options / IPv6 extension header bytes
-  std::uint16_t ip_id = 0;   // IPv4 identification (0 for IPv6)
+  std::uint16_t ip_id = 0;           // IPv4 identification (0 for IPv6)
   bool dont_fragment = false;
-  bool reserved_bit = false; // IPv4's must-be-zero flag
-  std::uint8_t ecn = 0;      // the two ECN bits
-  std::uint32_t flow_label = 0;  // IPv6
+  bool reserved_bit = false;              // IPv4's must-be-zero flag
+  std::uint8_t ecn = 0;                   // the two ECN bits
+  std::uint32_t flow_label = 0;           // IPv6
   std::span<const std::uint8_t> payload;  // the transport bytes (bounded by the IP length)
-  std::size_t payload_length = 0;  // transport bytes the IP length declares (payload may be cut shorter)
+  std::size_t payload_length = 0;         // transport bytes the IP length declares (payload may be cut shorter)
 };
 
 struct TcpHeader {
@@ -63,12 +63,12 @@ struct TcpHeader {
   Port dst_port = 0;
   std::uint32_t seq = 0;
   std::uint32_t ack = 0;
-  std::uint8_t flags = 0;    // the flag byte: FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
-  bool nonce_sum = false;    // the NS bit (RFC 3540) before the flag byte: p0f counts it as ECN
+  std::uint8_t flags = 0;  // the flag byte: FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80
+  bool nonce_sum = false;  // the NS bit (RFC 3540) before the flag byte: p0f counts it as ECN
   std::uint16_t window = 0;
   std::uint16_t urgent = 0;
   std::span<const std::uint8_t> options;  // option bytes as captured (may be cut short)
-  bool options_cut = false;  // the header is longer than what was captured
+  bool options_cut = false;               // the header is longer than what was captured
   std::size_t payload_length = 0;         // data bytes after the header, per the IP length
 
   TcpFlags tcp_flags() const noexcept;

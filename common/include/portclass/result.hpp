@@ -30,9 +30,9 @@ enum class ErrorKind : std::uint8_t {
 };
 
 struct Error {
-  std::string message;                   // one line, names the offending input
+  std::string message;  // one line, names the offending input
   ErrorKind kind = ErrorKind::bad_input;
-  int error_number = 0;                  // the errno behind it, 0 when none
+  int error_number = 0;  // the errno behind it, 0 when none
 };
 
 // Thrown by Result::value() on an error: the edge-of-program way out.

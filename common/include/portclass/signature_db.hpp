@@ -60,27 +60,27 @@ struct SignatureLabel {
   // (3.11-4.1 used linux-2.6.23's range). profile_id is then the family's
   // current profile. A Linux label never rules out Android (the same stack).
   bool era_known = true;
-  std::string origin;      // "builtin", or the file's path (p0f's database included)
-  std::size_t line = 0;    // of the label line in its file
-  std::string source;      // where the signatures come from (builtin/user: required)
-  bool learned = false;    // learned from the development set of real captures
+  std::string origin;           // "builtin", or the file's path (p0f's database included)
+  std::size_t line = 0;         // of the label line in its file
+  std::string source;           // where the signatures come from (builtin/user: required)
+  bool learned = false;         // learned from the development set of real captures
   std::string display() const;  // "Linux 3.11 and newer"
 };
 
 // One `sig` line, wildcards and all.
 struct SignaturePattern {
   enum class Window : std::uint8_t { any, fixed, mss_multiple, mtu_multiple, modulo };
-  std::uint8_t ip_version = 0;       // 0 = '*'
-  std::uint8_t initial_ttl = 0;      // "58+6" is kept as 64
-  bool ttl_random = false;           // "64-": userspace tools with random TTLs
+  std::uint8_t ip_version = 0;   // 0 = '*'
+  std::uint8_t initial_ttl = 0;  // "58+6" is kept as 64
+  bool ttl_random = false;       // "64-": userspace tools with random TTLs
   std::uint8_t ip_options_length = 0;
   std::optional<std::uint16_t> mss;  // nullopt = '*'
   Window window_kind = Window::any;
-  std::uint32_t window_value = 0;    // the window, the multiplier or the divisor
+  std::uint32_t window_value = 0;            // the window, the multiplier or the divisor
   std::optional<std::uint8_t> window_scale;  // nullopt = '*'
-  std::string layout;                // p0f's olayout, canonical ("mss,nop,ws,sok,ts")
-  std::uint32_t quirks = 0;          // Quirk bits
-  char payload_class = '*';          // '0', '+', '*'
+  std::string layout;                        // p0f's olayout, canonical ("mss,nop,ws,sok,ts")
+  std::uint32_t quirks = 0;                  // Quirk bits
+  char payload_class = '*';                  // '0', '+', '*'
 
   // Errors name the field and the problem in one line ("window scale 300
   // above 255"); the caller adds file and line.

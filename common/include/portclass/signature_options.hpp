@@ -25,8 +25,8 @@
 namespace portclass {
 
 struct SignatureOptions {
-  std::string p0f_db;                     // empty: the default path; "none": leave it out
-  std::vector<std::string> user_files;    // --signatures, in order
+  std::string p0f_db;                   // empty: the default path; "none": leave it out
+  std::vector<std::string> user_files;  // --signatures, in order
   // --no-builtin-signatures: leave the compiled-in file out (to measure a
   // changed copy of it, as the leave-one-repository-out test does).
   bool builtin = true;

@@ -24,8 +24,7 @@ Batch::Batch(std::uint32_t first_seq, bool commit)
 
 nlmsghdr* Batch::start(std::uint16_t type, std::uint16_t family, std::uint16_t flags, std::string description) {
   descriptions_.push_back(std::move(description));
-  last_ = nftnl_nlmsg_build_hdr(static_cast<char*>(nftnl_batch_buffer(batch_.get())), type, family, flags,
-                                next_seq_++);
+  last_ = nftnl_nlmsg_build_hdr(static_cast<char*>(nftnl_batch_buffer(batch_.get())), type, family, flags, next_seq_++);
   return last_;
 }
 

@@ -34,9 +34,7 @@ class Batch {
   std::uint32_t first_seq() const noexcept { return first_seq_; }
   // The message that carries the ACK: when its answer arrives, the kernel has
   // finished with the whole batch.
-  std::uint32_t acked_seq() const noexcept {
-    return first_seq_ + static_cast<std::uint32_t>(descriptions_.size());
-  }
+  std::uint32_t acked_seq() const noexcept { return first_seq_ + static_cast<std::uint32_t>(descriptions_.size()); }
   // Description of the message with this sequence number ("" when unknown).
   std::string describe(std::uint32_t seq) const;
   bool commit() const noexcept { return commit_; }

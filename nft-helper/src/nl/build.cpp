@@ -122,8 +122,7 @@ void Writer::set(const Set& s, std::uint32_t id, bool anonymous, const std::stri
   }
   nftnl_set_set_u32(set.get(), NFTNL_SET_FLAGS, flags);
   UdataPtr u = udata();
-  nftnl_udata_put_u32(u.get(), NFTNL_UDATA_SET_KEYBYTEORDER,
-                      s.key == KeyType::inet_proto ? kHostEndian : kBigEndian);
+  nftnl_udata_put_u32(u.get(), NFTNL_UDATA_SET_KEYBYTEORDER, s.key == KeyType::inet_proto ? kHostEndian : kBigEndian);
   if (!s.comment.empty()) nftnl_udata_put_strz(u.get(), NFTNL_UDATA_SET_COMMENT, s.comment.c_str());
   nftnl_set_set_data(set.get(), NFTNL_SET_USERDATA, nftnl_udata_buf_data(u.get()), nftnl_udata_buf_len(u.get()));
   nlmsghdr* nlh = b_.start(NFT_MSG_NEWSET, NFPROTO_INET, NLM_F_CREATE, description);

@@ -28,8 +28,8 @@ Result<void> dump_kind(Socket& socket, std::uint16_t type, std::uint16_t family,
         Ptr object(alloc());
         if (!object) throw std::bad_alloc();
         if (parse(nlh, object.get()) < 0)
-          return make_error(ErrorKind::system, std::string("the kernel sent a ") + kind +
-                                                   " message libnftnl cannot parse");
+          return make_error(ErrorKind::system,
+                            std::string("the kernel sent a ") + kind + " message libnftnl cannot parse");
         return on_object(nlh, object.get());
       });
 }
@@ -51,8 +51,8 @@ Result<void> dump_sets(Socket& socket, std::uint16_t family, const OnObject<nftn
                            on_set);
 }
 
-Result<void> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table,
-                               const std::string& set, const OnObject<nftnl_set>& on_elements) {
+Result<void> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table, const std::string& set,
+                               const OnObject<nftnl_set>& on_elements) {
   // The request names the set: a payload built from a set object that
   // carries only its table and name.
   auto fill = [&](nlmsghdr* nlh) {
@@ -67,12 +67,11 @@ Result<void> dump_set_elements(Socket& socket, std::uint16_t family, const std::
 }
 
 Result<void> dump_rules(Socket& socket, std::uint16_t family, const OnObject<nftnl_rule>& on_rule) {
-  return dump_kind<RulePtr>(socket, NFT_MSG_GETRULE, family, nftnl_rule_alloc, nftnl_rule_nlmsg_parse, "rule",
-                            nullptr, on_rule);
+  return dump_kind<RulePtr>(socket, NFT_MSG_GETRULE, family, nftnl_rule_alloc, nftnl_rule_nlmsg_parse, "rule", nullptr,
+                            on_rule);
 }
 
-Result<void> read_consistently(Socket& socket, const std::function<Result<void>()>& read_all,
-                               std::string_view what) {
+Result<void> read_consistently(Socket& socket, const std::function<Result<void>()>& read_all, std::string_view what) {
   constexpr int kAttempts = 5;
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     auto before = socket.generation();
@@ -86,8 +85,8 @@ Result<void> read_consistently(Socket& socket, const std::function<Result<void>(
     if (!after) return after.error();
     if (*before == *after) return {};
   }
-  return make_error(ErrorKind::interrupted,
-                    "the ruleset kept changing while " + std::string(what) + "; try again", EINTR);
+  return make_error(ErrorKind::interrupted, "the ruleset kept changing while " + std::string(what) + "; try again",
+                    EINTR);
 }
 
 }  // namespace portclass::nft::nl

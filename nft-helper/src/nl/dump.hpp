@@ -30,14 +30,13 @@ Result<void> dump_tables(Socket& socket, std::uint16_t family, const OnObject<nf
 Result<void> dump_chains(Socket& socket, std::uint16_t family, const OnObject<nftnl_chain>& on_chain);
 Result<void> dump_sets(Socket& socket, std::uint16_t family, const OnObject<nftnl_set>& on_set);
 // The elements of one set, delivered as the set object that holds them.
-Result<void> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table,
-                               const std::string& set, const OnObject<nftnl_set>& on_elements);
+Result<void> dump_set_elements(Socket& socket, std::uint16_t family, const std::string& table, const std::string& set,
+                               const OnObject<nftnl_set>& on_elements);
 Result<void> dump_rules(Socket& socket, std::uint16_t family, const OnObject<nftnl_rule>& on_rule);
 
 // Runs READ_ALL (which fills its own output from scratch each time) until a
 // run sees one ruleset generation from start to end; at most five runs.
 // WHAT ends the error when the ruleset never held still ("...while WHAT").
-Result<void> read_consistently(Socket& socket, const std::function<Result<void>()>& read_all,
-                               std::string_view what);
+Result<void> read_consistently(Socket& socket, const std::function<Result<void>()>& read_all, std::string_view what);
 
 }  // namespace portclass::nft::nl

@@ -171,8 +171,7 @@ Result<void> add_restore(Batch& batch, const Snapshot& snap) {
         const std::string name = nftnl_set_get_str(set.get(), NFTNL_SET_NAME);
         if (auto it = set_ids.find(name); it != set_ids.end()) nftnl_set_set_u32(set.get(), NFTNL_SET_ID, it->second);
         nftnl_set_set_u32(set.get(), NFTNL_SET_FAMILY, NFPROTO_INET);
-        nlmsghdr* out =
-            batch.start(NFT_MSG_NEWSETELEM, NFPROTO_INET, NLM_F_CREATE, "restored elements of set " + name);
+        nlmsghdr* out = batch.start(NFT_MSG_NEWSETELEM, NFPROTO_INET, NLM_F_CREATE, "restored elements of set " + name);
         nftnl_set_elems_nlmsg_build_payload(out, set.get());
         batch.done();
         break;
@@ -190,8 +189,7 @@ Result<void> add_restore(Batch& batch, const Snapshot& snap) {
         batch.done();
         break;
       }
-      default:
-        return make_error("snapshot: unexpected message type " + std::to_string(message_type(m)));
+      default: return make_error("snapshot: unexpected message type " + std::to_string(message_type(m)));
     }
   }
   return {};

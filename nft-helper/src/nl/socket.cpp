@@ -72,12 +72,12 @@ Error refusal(const std::vector<BatchError>& errors, std::uint32_t begin_seq, bo
   const BatchError& e = errors.front();
   const std::string tail = commit ? "; nothing was changed" : "";
   if (e.seq == begin_seq)
-    return make_error(ErrorKind::system,
-                      "the kernel refused the netlink batch as a whole: " + errno_text(e.error) +
-                          permission_hint(e.error) + tail,
-                      e.error);
-  std::string message = "kernel refused " + (e.description.empty() ? std::string("the batch") : e.description) +
-                        ": " + errno_text(e.error);
+    return make_error(
+        ErrorKind::system,
+        "the kernel refused the netlink batch as a whole: " + errno_text(e.error) + permission_hint(e.error) + tail,
+        e.error);
+  std::string message = "kernel refused " + (e.description.empty() ? std::string("the batch") : e.description) + ": " +
+                        errno_text(e.error);
   if (!e.kernel_note.empty()) message += " (" + e.kernel_note + ")";
   if (errors.size() > 1) message += " [+" + std::to_string(errors.size() - 1) + " more]";
   return make_error(ErrorKind::refused, message + tail, e.error);
@@ -211,17 +211,15 @@ Result<void> Socket::dump(const std::function<nlmsghdr*(char*, std::uint32_t)>& 
 
 Result<std::uint32_t> Socket::generation() {
   std::uint32_t id = 0;
-  auto r = dump(
-      [](char* buf, std::uint32_t seq) {
-        return nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, seq);
-      },
-      [&id](const nlmsghdr* nlh) -> Result<void> {
-        std::unique_ptr<nftnl_gen, void (*)(const nftnl_gen*)> gen(nftnl_gen_alloc(), nftnl_gen_free);
-        if (!gen || nftnl_gen_nlmsg_parse(nlh, gen.get()) < 0)
-          return make_error(ErrorKind::system, "cannot parse the ruleset generation the kernel sent");
-        id = nftnl_gen_get_u32(gen.get(), NFTNL_GEN_ID);
-        return {};
-      });
+  auto r = dump([](char* buf,
+                   std::uint32_t seq) { return nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, seq); },
+                [&id](const nlmsghdr* nlh) -> Result<void> {
+                  std::unique_ptr<nftnl_gen, void (*)(const nftnl_gen*)> gen(nftnl_gen_alloc(), nftnl_gen_free);
+                  if (!gen || nftnl_gen_nlmsg_parse(nlh, gen.get()) < 0)
+                    return make_error(ErrorKind::system, "cannot parse the ruleset generation the kernel sent");
+                  id = nftnl_gen_get_u32(gen.get(), NFTNL_GEN_ID);
+                  return {};
+                });
   if (!r) return r.error();
   return id;
 }

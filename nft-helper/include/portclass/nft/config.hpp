@@ -67,7 +67,7 @@ enum class Outbound : std::uint8_t { accept, restrict };
 
 // An ephemeral range and where it comes from.
 struct RangeSpec {
-  std::string label;   // profile id or range name ("windows"); empty for bare port ranges
+  std::string label;  // profile id or range name ("windows"); empty for bare port ranges
   PortSet ports;
   std::string origin;  // for comments: "profile windows", "live ip_local_port_range"
   friend bool operator==(const RangeSpec&, const RangeSpec&) = default;
@@ -120,15 +120,15 @@ struct Config {
 struct Overrides {
   std::optional<std::string> mode;
   std::optional<std::string> table;
-  std::optional<std::string> range;                // host mode range
-  std::vector<std::string> subnets;                // "PREFIX=RANGE"
+  std::optional<std::string> range;  // host mode range
+  std::vector<std::string> subnets;  // "PREFIX=RANGE"
   std::optional<std::string> tcp_services;
   std::optional<std::string> udp_services;
   std::optional<std::string> outbound;
   std::optional<std::string> outbound_tcp;
   std::optional<std::string> outbound_udp;
-  std::vector<std::string> allow;                  // ntp, dhcp, mdns, ike
-  std::vector<std::string> wireguard;              // ports
+  std::vector<std::string> allow;      // ntp, dhcp, mdns, ike
+  std::vector<std::string> wireguard;  // ports
   bool no_ipv4 = false;
   bool no_ipv6 = false;
   bool stateless = false;

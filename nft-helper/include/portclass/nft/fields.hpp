@@ -13,36 +13,36 @@
 namespace portclass::nft {
 
 enum class ValueKind : std::uint8_t {
-  proto,        // tcp, udp, icmp, ipv6-icmp, esp, else a number
-  nfproto,      // ipv4, ipv6
-  port,         // 80, 8000-8100
-  ipv4,         // 10.0.0.1, 10.0.0.0/8, a-b
+  proto,    // tcp, udp, icmp, ipv6-icmp, esp, else a number
+  nfproto,  // ipv4, ipv6
+  port,     // 80, 8000-8100
+  ipv4,     // 10.0.0.1, 10.0.0.0/8, a-b
   ipv6,
-  icmp_type,    // echo-request ...
-  icmpv6_type,  // nd-neighbor-solicit ...
-  icmp_code,    // frag-needed ...
-  integer,      // 255
-  ct_state,     // established, related, invalid, new
-  ct_direction, // original, reply
-  tcp_flags,    // syn, ack ...
-  ifname,       // "lo"
+  icmp_type,     // echo-request ...
+  icmpv6_type,   // nd-neighbor-solicit ...
+  icmp_code,     // frag-needed ...
+  integer,       // 255
+  ct_state,      // established, related, invalid, new
+  ct_direction,  // original, reply
+  tcp_flags,     // syn, ack ...
+  ifname,        // "lo"
 };
 
 enum class LoadSource : std::uint8_t { meta, ct, payload };
 enum class PayloadBase : std::uint8_t { network = 1, transport = 2 };  // NFT_PAYLOAD_*_HEADER
 
 struct FieldInfo {
-  const char* text;            // "tcp dport"
-  const char* json_protocol;   // payload: "tcp"; meta/ct: nullptr
-  const char* json_field;      // payload field, or meta/ct key: "dport", "l4proto", "state"
+  const char* text;           // "tcp dport"
+  const char* json_protocol;  // payload: "tcp"; meta/ct: nullptr
+  const char* json_field;     // payload field, or meta/ct key: "dport", "l4proto", "state"
   LoadSource source;
-  std::uint32_t key;           // NFT_META_* or NFT_CT_* for meta/ct
-  PayloadBase base;            // payload only
-  std::uint32_t offset;        // payload only, bytes
-  std::uint32_t width;         // bytes loaded into the register
+  std::uint32_t key;     // NFT_META_* or NFT_CT_* for meta/ct
+  PayloadBase base;      // payload only
+  std::uint32_t offset;  // payload only, bytes
+  std::uint32_t width;   // bytes loaded into the register
   ValueKind kind;
-  std::uint8_t nfproto;        // dependency nft adds: NFPROTO_IPV4 (2) / NFPROTO_IPV6 (10), 0 none
-  std::uint8_t l4proto;        // dependency nft adds: meta l4proto N, 0 none
+  std::uint8_t nfproto;            // dependency nft adds: NFPROTO_IPV4 (2) / NFPROTO_IPV6 (10), 0 none
+  std::uint8_t l4proto;            // dependency nft adds: meta l4proto N, 0 none
   std::optional<KeyType> set_key;  // key type of an anonymous set of these values
 };
 

@@ -52,10 +52,10 @@ struct KernelChain {
   std::string table;
   std::string name;
   bool base = false;
-  std::uint32_t hook = 0;     // NF_INET_LOCAL_IN ...
+  std::uint32_t hook = 0;  // NF_INET_LOCAL_IN ...
   std::int32_t priority = 0;
-  std::uint32_t policy = 1;   // NF_ACCEPT
-  std::string type;           // "filter", "nat", "route"
+  std::uint32_t policy = 1;  // NF_ACCEPT
+  std::string type;          // "filter", "nat", "route"
 };
 
 struct KernelSet {
@@ -84,7 +84,6 @@ Result<KernelRuleset> read_kernel_ruleset();
 
 // Rebuilds ranges from the interval encoding: `starts_and_ends` holds each
 // element's key and whether it is an interval end (or a key_end when given).
-std::vector<Interval> intervals_from_elements(std::vector<std::pair<Bytes, bool>> starts_and_ends,
-                                              std::size_t width);
+std::vector<Interval> intervals_from_elements(std::vector<std::pair<Bytes, bool>> starts_and_ends, std::size_t width);
 
 }  // namespace portclass::nft

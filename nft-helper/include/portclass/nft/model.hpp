@@ -78,9 +78,9 @@ struct Interval {
 // The data types a set key or a match value can have.
 enum class KeyType : std::uint8_t { inet_proto, inet_service, ipv4_addr, ipv6_addr, icmp_type, icmpv6_type };
 
-std::uint32_t key_length(KeyType t) noexcept;         // bytes
-std::uint32_t key_type_id(KeyType t) noexcept;        // nft's datatype number, stored in the kernel
-const char* key_type_name(KeyType t) noexcept;        // "inet_service"
+std::uint32_t key_length(KeyType t) noexcept;   // bytes
+std::uint32_t key_type_id(KeyType t) noexcept;  // nft's datatype number, stored in the kernel
+const char* key_type_name(KeyType t) noexcept;  // "inet_service"
 
 // The packet fields the generated rules look at.
 enum class Field : std::uint8_t {
@@ -188,7 +188,7 @@ Interval port_interval(PortRange r);
 Interval value_interval(std::uint64_t value, std::size_t width);
 std::vector<Interval> port_intervals(const PortSet& ports);
 PortSet ports_of(const std::vector<Interval>& intervals);  // inverse of port_intervals
-Interval address_interval(const IpAddress& a);            // a single address
+Interval address_interval(const IpAddress& a);             // a single address
 Interval prefix_interval(const IpPrefix& p);
 // The prefix length when [low, high] is exactly one CIDR block, else -1.
 int prefix_length_of(const Interval& interval);

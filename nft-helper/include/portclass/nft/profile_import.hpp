@@ -43,8 +43,8 @@ struct HostRange {
   bool client = false;            // false: seen as a server, no return rule
   std::optional<IpPrefix> group;  // the --profile-subnet it joined
   HostVerdict verdict;
-  PortSet seen;                   // client ports it was seen using
-  RangeChoice choice;             // empty ports for a server
+  PortSet seen;        // client ports it was seen using
+  RangeChoice choice;  // empty ports for a server
 };
 
 struct ProfileImport {

@@ -58,10 +58,10 @@ inline const PortSet kAnyClientPort{{1024, 65535}};
 
 // One candidate of a verdict, as `portclass profile --json` stores it.
 struct VerdictCandidate {
-  std::string id;      // OS profile id
+  std::string id;  // OS profile id
   std::string family;
   double probability = 0;
-  PortSet range;       // the default range, or the observed span when tuned
+  PortSet range;  // the default range, or the observed span when tuned
   bool tuned = false;
 };
 
@@ -70,7 +70,7 @@ struct HostVerdict {
   std::string verdict;  // "identified", "unknown", "several", ...
   double confidence = 0;
   std::vector<VerdictCandidate> candidates;  // best first
-  bool stored = false;  // read from the document rather than inferred here
+  bool stored = false;                       // read from the document rather than inferred here
 };
 
 enum class RangeRule : std::uint8_t {

@@ -23,7 +23,7 @@ struct CaptureCounters {
   std::uint64_t tcp_udp = 0;    // decoded TCP/UDP packets
   std::uint64_t truncated = 0;  // cut short by the snap length: counted, never trusted
   std::uint64_t malformed = 0;
-  std::uint64_t other = 0;      // not IP, or IP but not TCP/UDP
+  std::uint64_t other = 0;  // not IP, or IP but not TCP/UDP
 };
 
 class CaptureReader {

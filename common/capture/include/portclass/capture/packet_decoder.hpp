@@ -35,11 +35,11 @@
 namespace portclass::capture {
 
 enum class DecodeStatus : std::uint8_t {
-  ok,             // out holds a TCP or UDP packet
-  not_ip,         // ARP, LLDP, encrypted 802.11, ...
-  not_tcp_udp,    // ICMP, other IP protocols, non-first fragments
-  truncated,      // a header was cut short by the snap length
-  malformed,      // a header contradicts itself (bad IHL, length, nesting too deep, ...)
+  ok,           // out holds a TCP or UDP packet
+  not_ip,       // ARP, LLDP, encrypted 802.11, ...
+  not_tcp_udp,  // ICMP, other IP protocols, non-first fragments
+  truncated,    // a header was cut short by the snap length
+  malformed,    // a header contradicts itself (bad IHL, length, nesting too deep, ...)
   unsupported_link,
 };
 

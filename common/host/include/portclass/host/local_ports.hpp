@@ -18,8 +18,8 @@
 namespace portclass::host {
 
 struct LocalPortConfig {
-  PortRange range;     // ip_local_port_range
-  PortSet reserved;    // every reserved port, inside the range or not
+  PortRange range;            // ip_local_port_range
+  PortSet reserved;           // every reserved port, inside the range or not
   PortSet ephemeral() const;  // the range minus the reserved ports: what connect() hands out
 };
 
