@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs the Debian packages portclass needs, then builds
 # and runs the whole test suite in five stages (each one's time printed at the end):
-#   1. normal: every part with warnings as errors (build/test);
+#   1. normal: the layout check (scripts/lint.sh --format), then every part
+#      with warnings as errors (build/test);
 #   2. sanitize: the same suite with ASan + UBSan on everything, the plugin
 #      included (build/sanitize); every sanitizer report, from any process the
 #      tests start, is written under build/sanitize/sanitizer-reports and any
@@ -54,6 +55,9 @@ build_and_test() {  # build_and_test DIR CMAKE_ARGS...
 
 run_normal() {
   stage_banner "normal build: build/test"
+  # Every C++ file as .clang-format says (seconds); clang-tidy over the whole
+  # tree is scripts/lint.sh's, by hand (10-15 minutes on two cores).
+  bash scripts/lint.sh --format
   build_and_test build/test
 }
 
