@@ -11,8 +11,9 @@ repo=$(pwd)
 
 bash scripts/install-deps.sh
 build=build/release
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release
-cmake --build "$build" -j"$(nproc)"
+# Only what the demo runs: no test suites, no benchmarks.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPORTCLASS_BUILD_TESTS=OFF -DPORTCLASS_BUILD_BENCH=OFF
+cmake --build "$build" -j"$(nproc)" --target portclass portclass-nft portclass_plugin
 out="$build/demo"
 mkdir -p "$out"
 capture=samples/lab/captures/lab.pcapng
