@@ -23,7 +23,7 @@ Result<std::chrono::seconds> parse_duration(std::string_view text) {
   if (ec != std::errc{} || end != digits.data() + digits.size() || n <= 0)
     return make_error("bad duration " + quoted + " (a positive whole number and a unit: 30s, 10m, 1h)");
   // A year is more than any capture runs; above it the arithmetic could overflow.
-  if (n > 366 * 24 * 3600 / unit) return make_error("duration " + quoted + " is longer than a year");
+  if (n > std::int64_t{366} * 24 * 3600 / unit) return make_error("duration " + quoted + " is longer than a year");
   return std::chrono::seconds(n * unit);
 }
 

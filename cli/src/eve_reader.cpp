@@ -63,12 +63,12 @@ std::optional<Timestamp> parse_time(const json& j) {
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
     int oh, om;
     if (s.size() - i < 5 || std::sscanf(s.c_str() + i + 1, "%2d%2d", &oh, &om) != 2) return std::nullopt;
-    offset = (s[i] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    offset = (s[i] == '-' ? -1 : 1) * (std::int64_t{oh} * 3600 + std::int64_t{om} * 60);
     i += 5;
   }
   if (i != s.size()) return std::nullopt;
-  const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
-                            mi * 60 + se - offset;
+  const std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+                            std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + se - offset;
   return secs * 1000000 + micros;
 }
 

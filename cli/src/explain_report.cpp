@@ -131,7 +131,7 @@ std::vector<HolderCommand> holder_commands(Port port, const std::vector<Transpor
   if (port == 0) return out;  // port 0 means "any port": nothing holds it
   const bool tcp = has(transports, Transport::tcp), udp = has(transports, Transport::udp);
   const std::string ss_flags = tcp && udp ? "-tulpn" : tcp ? "-tlpn" : "-ulpn";
-  const auto add = [&](const char* os, const char* shell, std::string command, const char* shows) {
+  const auto add = [&](const char* os, const char* shell, const std::string& command, const char* shows) {
     out.push_back({os, shell, fill(command, port), shows});
   };
   add("linux", "sh", "ss " + ss_flags + " 'sport = :PORT'",

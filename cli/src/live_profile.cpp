@@ -76,6 +76,7 @@ int capture_live(const LiveSettings& settings, HostDirectory& directory, InputSu
   std::vector<LiveCapture> handles = open_all(settings);
   StopSignals signals;
   std::vector<pollfd> fds;
+  fds.reserve(handles.size() + 1);
   for (const LiveCapture& h : handles) fds.push_back({h.selectable_fd(), POLLIN, 0});
   fds.push_back({signals.fd(), POLLIN, 0});  // a stop wakes the wait at once
 

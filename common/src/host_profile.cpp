@@ -22,15 +22,17 @@ void HostProfile::add_signature(const TcpSignature& signature) {
 
 void HostProfile::add_signature_key(bool syn_ack, std::string_view key, std::uint64_t count) {
   auto& table = syn_ack ? synack_signatures_ : syn_signatures_;
-  if (key.size() > kMaxSignatureLength) {
-    signatures_dropped_ += count;
-  } else if (auto it = table.find(std::string(key)); it != table.end()) {
+  const bool keepable = key.size() <= kMaxSignatureLength;
+  if (auto it = keepable ? table.find(std::string(key)) : table.end(); it != table.end()) {
     it->second += count;
-  } else if (table.size() < kMaxSignatures) {
-    table.emplace(key, count);
-  } else {
-    signatures_dropped_ += count;
+    return;
   }
+  if (keepable && table.size() < kMaxSignatures) {
+    table.emplace(key, count);
+    return;
+  }
+  // Too long to be a real signature, or the table is full: counted, not kept.
+  signatures_dropped_ += count;
 }
 
 void HostProfile::add_dns_query(Port source_port, Timestamp when) {

@@ -14,7 +14,7 @@ std::string LoadedSignatures::summary() const {
 
 Result<LoadedSignatures> load_signatures(const SignatureOptions& options) {
   LoadedSignatures out;
-  const auto counted = [](std::string what, std::size_t n) { return what + " (" + std::to_string(n) + ")"; };
+  const auto counted = [](const std::string& what, std::size_t n) { return what + " (" + std::to_string(n) + ")"; };
 
   if (options.p0f_db != "none") {
     const bool explicit_path = !options.p0f_db.empty();

@@ -110,7 +110,7 @@ std::vector<Interval> merge_intervals(std::vector<Interval> intervals) {
         continue;
       }
     }
-    out.push_back(std::move(i));
+    out.push_back(i);
   }
   return out;
 }

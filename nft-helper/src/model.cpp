@@ -11,12 +11,12 @@ namespace portclass::nft {
 
 std::uint32_t key_length(KeyType t) noexcept {
   switch (t) {
-    case KeyType::inet_proto: return 1;
+    case KeyType::inet_proto:
+    case KeyType::icmp_type:
+    case KeyType::icmpv6_type: return 1;
     case KeyType::inet_service: return 2;
     case KeyType::ipv4_addr: return 4;
     case KeyType::ipv6_addr: return 16;
-    case KeyType::icmp_type: return 1;
-    case KeyType::icmpv6_type: return 1;
   }
   return 0;
 }

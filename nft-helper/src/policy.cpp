@@ -364,8 +364,8 @@ Result<void> Builder::groups() {
   if (!a4) return a4.error();
   auto a6 = most_specific(v6);
   if (!a6) return a6.error();
-  for (OwnedInterval& o : a4.value()) groups_[o.owner].v4.push_back(std::move(o.interval));
-  for (OwnedInterval& o : a6.value()) groups_[o.owner].v6.push_back(std::move(o.interval));
+  for (const OwnedInterval& o : a4.value()) groups_[o.owner].v4.push_back(o.interval);
+  for (const OwnedInterval& o : a6.value()) groups_[o.owner].v6.push_back(o.interval);
 
   std::set<std::string> used = {"protected", "tcp", "udp", "out", "ephemeral"};
   for (std::size_t i = 0; i < groups_.size(); ++i) {

@@ -59,6 +59,7 @@ Result<ProfileImport> import_profiles(const nlohmann::json& document, const OsPr
 
   ProfileImport out;
   std::vector<Group> groups;
+  groups.reserve(group_prefixes.size());
   for (const IpPrefix& p : group_prefixes) groups.push_back(Group{p, {}, {}, 0});
   if (stored->empty() && !addresses.empty())
     out.notes.push_back(

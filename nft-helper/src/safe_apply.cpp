@@ -331,7 +331,7 @@ Result<Status> confirm_pending(const fs::path& dir) {
 
 Status wait_outcome(const fs::path& dir) {
   for (;;) {
-    const Status s = read_status(dir);
+    Status s = read_status(dir);
     if (s.outcome != Outcome::pending) return s;
     if (!alive(s.watchdog) && now() > s.deadline + 5) return s;  // watchdog gone: report as is
     std::this_thread::sleep_for(kPoll);

@@ -32,7 +32,8 @@ TEST_CASE("port arguments", "[arguments]") {
 TEST_CASE("socket owners come from /proc/<pid>/fd links", "[owners]") {
   const fs::path proc = fs::temp_directory_path() / ("portclass-proc-" + std::to_string(::getpid()));
   fs::remove_all(proc);
-  const auto process = [&](const char* pid, const char* comm, std::vector<std::pair<const char*, const char*>> fds) {
+  const auto process = [&](const char* pid, const char* comm,
+                           const std::vector<std::pair<const char*, const char*>>& fds) {
     fs::create_directories(proc / pid / "fd");
     std::ofstream(proc / pid / "comm") << comm << "\n";
     for (const auto& [fd, target] : fds) fs::create_symlink(target, proc / pid / "fd" / fd);

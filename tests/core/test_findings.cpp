@@ -25,7 +25,7 @@ HostProfile linux_client() {
   Port p = 33000;
   for (int i = 0; i < 30; ++i, p = static_cast<Port>(p + 2 * (97 + 31 * (i % 7)))) {
     h.add_packet(Transport::tcp, 64);
-    h.add_client_port(Transport::tcp, p, i * 1000, true);
+    h.add_client_port(Transport::tcp, p, Timestamp{i} * 1000, true);
     h.add_signature_key(false, "4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0");
   }
   return h;
@@ -66,7 +66,7 @@ TEST_CASE("source ports that rise by one per connection", "[findings]") {
   HostProfile h;
   for (int i = 0; i < 20; ++i) {
     h.add_packet(Transport::tcp, 128);
-    h.add_client_port(Transport::tcp, static_cast<Port>(1100 + i), i * 1000, true);
+    h.add_client_port(Transport::tcp, static_cast<Port>(1100 + i), Timestamp{i} * 1000, true);
   }
   const auto f = findings_of(h);
   REQUIRE(has(f, FindingKind::sequential_ports));
@@ -104,7 +104,7 @@ TEST_CASE("ports outside every range of the inferred family", "[findings]") {
   HostProfile h;
   for (int i = 0; i < 30; ++i) {
     h.add_packet(Transport::tcp, 64);
-    h.add_client_port(Transport::tcp, static_cast<Port>(20000 + 2 * 131 * i), i * 1000, true);
+    h.add_client_port(Transport::tcp, static_cast<Port>(20000 + 2 * 131 * i), Timestamp{i} * 1000, true);
   }
   const auto f = findings_of(h);
   REQUIRE(has(f, FindingKind::outside_known_ranges));

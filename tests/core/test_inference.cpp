@@ -35,7 +35,7 @@ HostProfile host(const Behaviour& b, unsigned seed = 1) {
       if (b.even_only) p = static_cast<Port>(p & ~1u);
       if (p < b.range.first) p = static_cast<Port>(p + 2);
     }
-    h.add_client_port(Transport::tcp, p, i * 1000, true);
+    h.add_client_port(Transport::tcp, p, Timestamp{i} * 1000, true);
     if (!b.syn_signature.empty()) h.add_signature_key(false, b.syn_signature);
     for (int k = 0; k < 3; ++k) h.add_packet(Transport::tcp, static_cast<std::uint8_t>(b.ttl - 1));  // one hop away
   }

@@ -420,45 +420,41 @@ TEST_CASE("the header quoted in an ICMP error: ports of TCP and UDP, nothing fro
     message.insert(message.end(), quoted.begin(), quoted.end());
     return ipv4({.protocol = 1}, message);
   };
-  IpHeader outer;
+  // The whole packet stays alive while it is parsed (the headers are views into it).
   QuotedHeader q;
+  const auto quoted_in = [&q](const Bytes& packet) {
+    IpHeader outer;
+    REQUIRE(parse_ip(packet, outer) == ParseStatus::ok);
+    return parse_icmp_quoted(outer, q);
+  };
 
-  REQUIRE(parse_ip(icmp_error(3, quoted_udp), outer) == ParseStatus::ok);
-  REQUIRE(parse_icmp_quoted(outer, q) == ParseStatus::ok);
+  REQUIRE(quoted_in(icmp_error(3, quoted_udp)) == ParseStatus::ok);
   CHECK(q.transport == Transport::udp);
   CHECK(q.src_port == 40000);
   CHECK(q.dst_port == 53);
 
   // The quoted IP header says 40 bytes; 28 were quoted: the ports are still there.
-  REQUIRE(parse_ip(icmp_error(11, quoted_tcp), outer) == ParseStatus::ok);
-  REQUIRE(parse_icmp_quoted(outer, q) == ParseStatus::ok);
+  REQUIRE(quoted_in(icmp_error(11, quoted_tcp)) == ParseStatus::ok);
   CHECK(q.transport == Transport::tcp);
   CHECK(q.src_port == 51000);
   CHECK(q.dst_port == 443);
 
   // An echo request carrying bytes that look like a header quotes nothing.
-  REQUIRE(parse_ip(icmp_error(8, quoted_udp), outer) == ParseStatus::ok);
-  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
+  CHECK(quoted_in(icmp_error(8, quoted_udp)) == ParseStatus::not_tcp_udp);
   // Neither TCP nor UDP inside; not ICMP at all; cut before the ports.
-  REQUIRE(parse_ip(icmp_error(3, ipv4({.protocol = 47}, Bytes(8, 0))), outer) == ParseStatus::ok);
-  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
-  REQUIRE(parse_ip(quoted_udp, outer) == ParseStatus::ok);
-  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
-  REQUIRE(parse_ip(icmp_error(3, Bytes(quoted_udp.begin(), quoted_udp.begin() + 22)), outer) == ParseStatus::ok);
-  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::truncated);
-  REQUIRE(parse_ip(ipv4({.protocol = 1}, Bytes{3, 0, 0}), outer) == ParseStatus::ok);
-  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::truncated);
+  CHECK(quoted_in(icmp_error(3, ipv4({.protocol = 47}, Bytes(8, 0)))) == ParseStatus::not_tcp_udp);
+  CHECK(quoted_in(quoted_udp) == ParseStatus::not_tcp_udp);
+  CHECK(quoted_in(icmp_error(3, Bytes(quoted_udp.begin(), quoted_udp.begin() + 22))) == ParseStatus::truncated);
+  CHECK(quoted_in(ipv4({.protocol = 1}, Bytes{3, 0, 0})) == ParseStatus::truncated);
 
   // ICMPv6 destination unreachable (type 1) quoting IPv6 UDP; type 128 (echo) does not quote.
   Bytes v6_message{1, 4, 0, 0, 0, 0, 0, 0};
   const Bytes inner = ipv6(64, 0, 17, Bytes{0xc3, 0x50, 0x01, 0xbb, 0, 8, 0, 0});
   v6_message.insert(v6_message.end(), inner.begin(), inner.end());
-  REQUIRE(parse_ip(ipv6(64, 0, 58, v6_message), outer) == ParseStatus::ok);
-  REQUIRE(parse_icmp_quoted(outer, q) == ParseStatus::ok);
+  REQUIRE(quoted_in(ipv6(64, 0, 58, v6_message)) == ParseStatus::ok);
   CHECK(q.transport == Transport::udp);
   CHECK(q.src_port == 50000);
   CHECK(q.dst_port == 443);
   v6_message[0] = 128;
-  REQUIRE(parse_ip(ipv6(64, 0, 58, v6_message), outer) == ParseStatus::ok);
-  CHECK(parse_icmp_quoted(outer, q) == ParseStatus::not_tcp_udp);
+  CHECK(quoted_in(ipv6(64, 0, 58, v6_message)) == ParseStatus::not_tcp_udp);
 }

@@ -41,7 +41,7 @@ TEST_CASE("the script replaces its own table and names no other", "[render]") {
   std::size_t rules = 0;
   while (std::getline(lines, line)) {
     std::smatch m;
-    if (line.rfind("#", 0) != 0 && std::regex_search(line, m, table_word)) {
+    if (line.rfind('#', 0) != 0 && std::regex_search(line, m, table_word)) {
       CHECK(m[2] == "inet");
       CHECK(m[3] == "edge");
     }

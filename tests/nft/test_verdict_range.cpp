@@ -38,6 +38,7 @@ HostProfile client(const std::vector<Port>& ports, std::uint8_t ttl = 64) {
 
 std::vector<Port> run(Port first, int count, int step = 1) {
   std::vector<Port> out;
+  out.reserve(count > 0 ? static_cast<std::size_t>(count) : 0);
   for (int i = 0; i < count; ++i) out.push_back(static_cast<Port>(first + i * step));
   return out;
 }
@@ -355,7 +356,7 @@ TEST_CASE("whatever the verdict, the range holds the ports seen and single range
     const int n = static_cast<int>(rng() % 4);
     double left = 1.0;
     for (int i = 0; i < n; ++i) {
-      const double p = i + 1 == n ? left * (rng() % 2 ? 1.0 : 0.5) : left * (rng() % 100) / 100.0;
+      const double p = i + 1 == n ? left * (rng() % 2 ? 1.0 : 0.5) : left * static_cast<double>(rng() % 100) / 100.0;
       left -= p;
       const Port a = static_cast<Port>(1024 + rng() % 60000);
       const Port b = static_cast<Port>(std::min<std::uint32_t>(65535, a + rng() % 20000));

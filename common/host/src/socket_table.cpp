@@ -24,7 +24,7 @@ using MnlSocket = std::unique_ptr<mnl_socket, MnlSocketCloser>;
 
 // Large enough for the kernel's biggest dump message batch (it fills at most
 // 32 KiB per recvmsg for inet_diag).
-constexpr std::size_t kReceiveBuffer = 64 * 1024;
+constexpr std::size_t kReceiveBuffer = std::size_t{64} * 1024;
 
 struct DumpContext {
   Transport transport;

@@ -42,6 +42,7 @@ class BadResult : public std::runtime_error {
 };
 
 template <class T>
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit move assignment throws only where T's own does
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT(implicit)
@@ -63,7 +64,11 @@ class [[nodiscard]] Result {
     return std::get<0>(std::move(state_));
   }
   const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  // std::move(*result) moves the value out (with only the const overload it copied).
+  T&& operator*() && { return std::move(*this).value(); }
   const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
 
   // Only meaningful when !ok().
   const Error& error() const { return std::get<1>(state_); }

@@ -102,6 +102,7 @@ struct SignatureMatch {
   std::uint8_t ttl_distance = 0;  // hops between initial and observed TTL
 };
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier): __i0 is the index clang synthesizes to copy an array member
 class SignatureDb {
  public:
   // The compiled-in signatures only.

@@ -19,7 +19,7 @@
 namespace portclass::nft::nl {
 namespace {
 
-constexpr std::size_t kReceiveBuffer = 256 * 1024;
+constexpr std::size_t kReceiveBuffer = std::size_t{256} * 1024;
 
 void set_int_option(int fd, int level, int option, int value) {
   // Best effort: without them the exchange still works, only less
