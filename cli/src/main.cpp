@@ -23,9 +23,7 @@ int fail(const std::string& where, const std::string& message, int code = portcl
   return code;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   using namespace portclass::cli;
   CLI::App app{"portclass: what a port number is, who uses it, and which OS picked it", "portclass"};
   // The signature databases are read only when asked: a plain command need not pay for it here.
@@ -84,4 +82,15 @@ int main(int argc, char** argv) {
     return fail(where, std::string("internal error: ") + e.what(), kExitSystem);
   }
   return fail("portclass", "no command given (see portclass --help)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Setting the options up can throw too (out of memory): one line, never an abort.
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    return fail("portclass", std::string("internal error: ") + e.what(), portclass::kExitSystem);
+  }
 }

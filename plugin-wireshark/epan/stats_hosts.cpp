@@ -5,6 +5,7 @@
 //
 // A stat_tap_table_ui: tshark prints it with its generic table printer and
 // Wireshark gives it a menu entry and a dialog, with one registration.
+#include <cmath>
 #include <string>
 #include <unordered_map>
 
@@ -66,8 +67,7 @@ void refresh(stat_tap_table* table, guint row, CaptureAnalysis& a, const IpAddre
   const bool os = j && j->has_os;
   set_string(table, row, kOs, os ? j->label : "-");
   set_string(table, row, kConfidence,
-             os && j->verdict == Verdict::identified ? std::to_string(static_cast<int>(j->confidence * 100 + 0.5)) + "%"
-                                                     : "-");
+             os && j->verdict == Verdict::identified ? std::to_string(std::lround(j->confidence * 100)) + "%" : "-");
   set_string(table, row, kFindings, findings_of(j));
 }
 

@@ -59,6 +59,7 @@ TEST_CASE("distinct port sets stay exact across the switch to a bitmap", "[profi
   DistinctPorts small, big;
   std::mt19937 rng(7);
   std::vector<Port> ports;
+  ports.reserve(3000);
   for (int i = 0; i < 3000; ++i) ports.push_back(static_cast<Port>(rng()));
   for (std::size_t i = 0; i < ports.size(); ++i) (i % 2 ? small : big).insert(ports[i]);
   DistinctPorts all;
@@ -82,7 +83,7 @@ TEST_CASE("distinct port sets stay exact across the switch to a bitmap", "[profi
 
 TEST_CASE("sequence statistics see counters and merge halves exactly", "[profile]") {
   SequenceStats counter;
-  for (int i = 0; i < 10; ++i) counter.record(static_cast<Port>(1100 + i), i * 1000);
+  for (int i = 0; i < 10; ++i) counter.record(static_cast<Port>(1100 + i), Timestamp{i} * 1000);
   CHECK(counter.events == 10);
   CHECK(counter.unit_rises == 9);
   counter.record(1109, 20000);  // the same socket again: not a new allocation
@@ -92,8 +93,8 @@ TEST_CASE("sequence statistics see counters and merge halves exactly", "[profile
   std::mt19937 rng(3);
   for (int i = 0; i < 40; ++i) {
     const Port p = (i % 3 == 0) ? static_cast<Port>(2000 + i) : static_cast<Port>(rng() % 5 + 3000);
-    whole.record(p, i * 10);
-    (i < 17 ? first : second).record(p, i * 10);
+    whole.record(p, Timestamp{i} * 10);
+    (i < 17 ? first : second).record(p, Timestamp{i} * 10);
   }
   SequenceStats a = first, b = second;
   a.merge(second);
@@ -129,7 +130,7 @@ std::vector<PacketFacts> conversation() {
       parse_signature_key("4:64:0:1460:64240,7:mss,sok,ts,nop,ws:df,id+:0", false).value();
   for (int i = 0; i < 30; ++i) {
     const Port cp = static_cast<Port>(32768 + (rng() % 14000) * 2);
-    const Timestamp t = i * 1000;
+    const Timestamp t = Timestamp{i} * 1000;
     out.push_back(packet("10.0.0.2", "10.0.0.1", Transport::tcp, cp, 443, 64, syn, t, &linux_syn));
     out.push_back(packet("10.0.0.1", "10.0.0.2", Transport::tcp, 443, cp, 64, synack, t + 1));
     out.push_back(packet("10.0.0.2", "10.0.0.1", Transport::tcp, cp, 443, 64, ack, t + 2));
@@ -198,7 +199,7 @@ TEST_CASE("profiles round-trip through JSON and bad documents are refused whole"
   CHECK(r.error().message.find("70000") != std::string::npos);
   CHECK(untouched.size() == 0);
 
-  for (auto bad :
+  for (const auto& bad :
        {nlohmann::json::array(), nlohmann::json{{"format", "other"}},
         nlohmann::json{{"format", "portclass-profiles"}, {"version", 1}, {"hosts", nlohmann::json::object()}},
         nlohmann::json{{"format", "portclass-profiles"}, {"version", 2}, {"hosts", {{"not-an-ip", {}}}}}}) {

@@ -19,7 +19,7 @@ namespace {
 
 IpAddress ip(const char* text) { return IpAddress::parse(text).value(); }
 
-std::shared_ptr<const Config> config(Settings s = {}) { return build_config(s).value(); }
+std::shared_ptr<const Config> config(const Settings& s = {}) { return build_config(s).value(); }
 
 struct Packet {
   PacketIn in;
