@@ -48,6 +48,8 @@ build_and_test() {  # build_and_test DIR CMAKE_ARGS...
   shift
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTCLASS_WERROR=ON "$@"
   cmake --build "$dir" -j"$(nproc)"
+  # clang-tidy on what changed lately (scripts/lint.sh runs it on everything, by hand).
+  if [ "$dir" = build/test ]; then bash scripts/lint.sh --changed --build-dir "$dir"; fi
   # Two tests at a time; those that time traffic in namespaces, or use both
   # cores themselves, are RUN_SERIAL in their CMakeLists and run alone.
   ctest --test-dir "$dir" --output-on-failure --timeout 900 -j"$(nproc)"
