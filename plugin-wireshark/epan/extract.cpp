@@ -18,6 +18,13 @@ Timestamp microseconds(const nstime_t& ts) noexcept {
   return t;
 }
 
+// The post-dissector's tvb is the whole frame: its captured bytes (empty when none).
+std::span<const std::uint8_t> frame_bytes(tvbuff_t* tvb) {
+  const guint length = tvb_captured_length(tvb);
+  const auto* bytes = length ? tvb_get_ptr(tvb, 0, static_cast<gint>(length)) : nullptr;
+  return bytes ? std::span<const std::uint8_t>(bytes, length) : std::span<const std::uint8_t>();
+}
+
 }  // namespace
 
 bool to_ip(const address& a, IpAddress& out) {
@@ -47,12 +54,7 @@ PacketKind classify(const packet_info* pinfo) {
   return PacketKind::own;
 }
 
-std::optional<QuotedHeader> extract_quoted(tvbuff_t* tvb) {
-  const guint length = tvb_captured_length(tvb);
-  const auto* bytes = length ? tvb_get_ptr(tvb, 0, static_cast<gint>(length)) : nullptr;
-  if (!bytes) return std::nullopt;
-  return find_quoted_header(std::span<const std::uint8_t>(bytes, length));
-}
+std::optional<QuotedHeader> extract_quoted(tvbuff_t* tvb) { return find_quoted_header(frame_bytes(tvb)); }
 
 PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire) {
   PacketIn in;
@@ -64,12 +66,7 @@ PacketIn extract_packet(tvbuff_t* tvb, const packet_info* pinfo, WireFacts& wire
   f.dst_port = static_cast<Port>(pinfo->destport);
   f.when = microseconds(pinfo->abs_ts);
 
-  // The post-dissector's tvb is the whole frame.
-  const guint length = tvb_captured_length(tvb);
-  const auto* bytes = length ? tvb_get_ptr(tvb, 0, static_cast<gint>(length)) : nullptr;
-  if (bytes) {
-    wire = find_wire_facts(std::span<const std::uint8_t>(bytes, length), static_cast<const FlowTuple&>(f));
-  }
+  wire = find_wire_facts(frame_bytes(tvb), static_cast<const FlowTuple&>(f));
   f.ttl = wire.ttl;
   in.have_tcp_flags = wire.found_transport && f.transport == Transport::tcp;
   if (in.have_tcp_flags) f.tcp = wire.tcp;

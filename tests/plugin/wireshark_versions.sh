@@ -50,13 +50,14 @@ skip() {
 [ "$(id -u)" -eq 0 ] || skip "making and entering chroots needs root"
 
 realworld="$root/../shared/realworld/captures"
-lab_captures=(samples/lab/captures/*.pcap samples/lab/captures/*.pcapng)
-record() {  # record PLUGINS OUT [PREFIX...]: the lab (every mode) and realworld (fields, statistics)
-  local plugins=$1 out=$2
-  shift 2
-  "$@" python3 tests/plugin/record_outputs.py "$plugins" "$out/lab" "${lab_captures[@]}" >/dev/null
-  if [ -d "$realworld" ]; then
-    "$@" python3 tests/plugin/record_outputs.py --modes fields2,stats "$plugins" "$out/realworld" "$realworld"/* >/dev/null
+# record PLUGINS OUT REALWORLD: from the repository's root, the lab captures
+# (every mode) and the realworld set when there (fields, statistics). The same
+# function runs on the host and, through declare -f, inside each chroot.
+record() {
+  local plugins=$1 out=$2 rw=$3
+  python3 tests/plugin/record_outputs.py "$plugins" "$out/lab" samples/lab/captures/*.pcap samples/lab/captures/*.pcapng >/dev/null
+  if [ -d "$rw" ]; then
+    python3 tests/plugin/record_outputs.py --modes fields2,stats "$plugins" "$out/realworld" "$rw"/* >/dev/null
   fi
 }
 [ -d "$realworld" ] || echo "note: no realworld development set at $realworld: comparing the lab captures only"
@@ -72,7 +73,7 @@ if [ ! -f "$reference"/plugins/4.0/epan/portclass.so ]; then
   cmake -S . -B "$reference" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPORTCLASS_WERROR=ON >/dev/null
   cmake --build "$reference" -j"$(nproc)" --target portclass_plugin
 fi
-record "$reference/plugins" "$out/4.0"
+record "$reference/plugins" "$out/4.0" "$realworld"
 echo "recorded in $((SECONDS - t0)) s"
 
 failed=()
@@ -114,14 +115,9 @@ for suite in "${suites[@]}"; do
   [ $rc -eq 0 ] || failed+=("$suite: build or plugin suite ($rc)")
   if [ $rc -eq 0 ]; then
     step "$suite: outputs against 4.0"
-    lab_in=("${lab_captures[@]/#//src/}")
-    bash scripts/chroot.sh run "$chroot_dir" "${binds[@]}" -- bash -euc '
-      cd /src
-      python3 tests/plugin/record_outputs.py /build/plugins /out/lab "${@}" >/dev/null
-      if [ -d /realworld ]; then
-        python3 tests/plugin/record_outputs.py --modes fields2,stats /build/plugins /out/realworld /realworld/* >/dev/null
-      fi
-    ' record "${lab_in[@]}" || failed+=("$suite: recording outputs")
+    bash scripts/chroot.sh run "$chroot_dir" "${binds[@]}" -- \
+      bash -euc "$(declare -f record); cd /src; record /build/plugins /out /realworld" \
+      || failed+=("$suite: recording outputs")
     for set in lab realworld; do
       [ -d "$out/4.0/$set" ] || continue
       python3 tests/plugin/compare_versions.py "$out/4.0/$set" "$out/$suite/$set" --label "$suite $set" \
